@@ -1,0 +1,1 @@
+"""Protocol adapters: one folder per PLC protocol; see ``README.md`` for the contract."""

@@ -1,0 +1,1 @@
+"""Modbus TCP adapter (pymodbus): coalesced polled reads with a pure ``struct`` codec."""

@@ -1,0 +1,1 @@
+"""OPC UA adapter (asyncua): subscriptions or polled reads."""

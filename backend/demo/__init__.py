@@ -1,0 +1,1 @@
+"""The demo plant: seeded on first start in demo mode."""

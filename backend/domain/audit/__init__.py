@@ -1,0 +1,1 @@
+"""The audit trail: who changed which record, when, and each field's old and new value."""

@@ -1,0 +1,1 @@
+"""People and access: enterprises, sites, users, roles, devices and their tokens."""
