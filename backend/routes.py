@@ -6,7 +6,9 @@ from typing import Any
 
 from backend.domain.assets.controller import AssetController
 from backend.domain.audit.controller import AuditController
+from backend.domain.machines.controller import CollectorController, MachineController
 from backend.domain.people.controller import AuthController, DeviceController, SiteController, UserController
+from backend.ingest.controller import IngestController
 from backend.web.health import HealthController
 
 ROUTE_HANDLERS: list[Any] = [
@@ -17,4 +19,7 @@ ROUTE_HANDLERS: list[Any] = [
     DeviceController,
     AssetController,
     AuditController,
+    CollectorController,
+    MachineController,
+    IngestController,
 ]

@@ -60,7 +60,9 @@ class SampleOutput(Protocol):
 class Adapter(Protocol):
     """One source's connection: ``run`` returns only when cancelled and raises ``AdapterError``."""
 
-    source: SourceBase
+    @property
+    def source(self) -> SourceBase:
+        """The source this adapter reads."""
 
     async def run(self, out: SampleOutput) -> None:
         """Connect, stream values into ``out`` until failure; close the connection on exit."""

@@ -16,7 +16,11 @@ from backend.collector.sample import Quality, Value
 
 
 def engineering_value(tag: ModbusTag, raw: Sequence[int] | Sequence[bool]) -> tuple[Value, Quality]:
-    """The scaled value of ``tag`` from its raw registers or bit, with its quality."""
+    """The scaled value of ``tag`` from its raw registers or bit, with its quality.
+
+    float32 values are rounded to the 7 significant digits the type carries (123.456, not
+    123.45600128173828); NaN and infinities have no value and ``bad`` quality.
+    """
     if tag.data_type == "bool":
         return bool(raw[0]), "good"
     try:
@@ -25,6 +29,8 @@ def engineering_value(tag: ModbusTag, raw: Sequence[int] | Sequence[bool]) -> tu
         return None, "bad"
     if isinstance(value, float) and not math.isfinite(value):
         return None, "bad"
+    if tag.data_type == "float32":
+        value = float(f"{value:.7g}")
     if tag.scale == 1.0 and tag.offset == 0.0:
         return value, "good"
     return value * tag.scale + tag.offset, "good"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.exceptions import ModbusException
@@ -95,9 +96,10 @@ class ModbusConnection:
             violation: asyncio.Future[str] = asyncio.get_running_loop().create_future()
             self._expected = _Expected(-1, self.unit_id, code, byte_count, violation)
             call = asyncio.ensure_future(self._call(client, function, address, count))
+            waiters: set[asyncio.Future[Any]] = {call, violation}
             try:
                 done, _ = await asyncio.wait(
-                    {call, violation}, timeout=self.timeout_s, return_when=asyncio.FIRST_COMPLETED
+                    waiters, timeout=self.timeout_s, return_when=asyncio.FIRST_COMPLETED
                 )
                 if violation in done:
                     raise AdapterError(f"modbus {self.host}:{self.port}: {violation.result()}")
@@ -120,7 +122,9 @@ class ModbusConnection:
                 if not violation.done():
                     violation.cancel()
 
-    async def _call(self, client: AsyncModbusTcpClient, function: Function, address: int, count: int) -> ModbusPDU:
+    async def _call(
+        self, client: AsyncModbusTcpClient, function: Function, address: int, count: int
+    ) -> ModbusPDU:
         dev = self.unit_id
         if function == "coils":
             return await client.read_coils(address, count=count, device_id=dev)
@@ -170,7 +174,9 @@ class ModbusConnection:
         elif len(data) >= 9 and data[8] != expected.byte_count:
             problem = f"reply byte count {data[8]}, expected {expected.byte_count}"
         elif len(data) >= 6 and int.from_bytes(data[4:6], "big") != expected.byte_count + 3:
-            problem = f"reply length field {int.from_bytes(data[4:6], 'big')}, expected {expected.byte_count + 3}"
+            problem = (
+                f"reply length field {int.from_bytes(data[4:6], 'big')}, expected {expected.byte_count + 3}"
+            )
         if problem:
             expected.violation.set_result(problem)
         return data

@@ -37,7 +37,15 @@ _FORMATS: dict[str, str] = {
     "float32": ">f",
     "float64": ">d",
 }
-_COUNTS: dict[str, int] = {"bool": 1, "int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2, "float64": 4}
+_COUNTS: dict[str, int] = {
+    "bool": 1,
+    "int16": 1,
+    "uint16": 1,
+    "int32": 2,
+    "uint32": 2,
+    "float32": 2,
+    "float64": 4,
+}
 
 
 class CodecError(ValueError):

@@ -32,7 +32,9 @@ class ModbusTag(TagBase, kw_only=True, forbid_unknown_fields=True):
         if is_bit and self.data_type != "bool":
             raise ValueError(f"data_type: {self.function} carry single bits, use data_type = 'bool'")
         if not is_bit and self.data_type == "bool":
-            raise ValueError(f"data_type: 'bool' needs function 'coils' or 'discrete_inputs', not {self.function}")
+            raise ValueError(
+                f"data_type: 'bool' needs function 'coils' or 'discrete_inputs', not {self.function}"
+            )
         if self.address + register_count(self.data_type) > 65536:
             raise ValueError("address: the value runs past register 65535")
         if self.scale == 0:

@@ -32,7 +32,9 @@ class OpcUaTag(TagBase, kw_only=True, forbid_unknown_fields=True):
         if not _NODE_ID.match(self.node_id):
             raise ValueError(f"node_id: {self.node_id!r} is not an OPC UA node id such as 'ns=2;s=M1.run'")
         if self.deadband is not None and self.role != "analog":
-            raise ValueError(f"deadband: only allowed on tags with role 'analog' (this tag's role is '{self.role}')")
+            raise ValueError(
+                f"deadband: only allowed on tags with role 'analog' (this tag's role is '{self.role}')"
+            )
 
 
 class OpcUaSource(SourceBase, tag="opcua", kw_only=True, forbid_unknown_fields=True):

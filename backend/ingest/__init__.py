@@ -1,0 +1,1 @@
+"""The collectors' door into the API: batches of samples in, machine facts stored once."""
