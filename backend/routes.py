@@ -6,8 +6,14 @@ from typing import Any
 
 from backend.domain.assets.controller import AssetController
 from backend.domain.audit.controller import AuditController
+from backend.domain.downtime.controller import DowntimeController
+from backend.domain.inventory.controller import CONTROLLERS as INVENTORY_CONTROLLERS
 from backend.domain.machines.controller import CollectorController, MachineController
+from backend.domain.maintenance.controller import CONTROLLERS as MAINTENANCE_CONTROLLERS
+from backend.domain.oee.controller import CalendarController, OeeController
+from backend.domain.oncall.controller import OnCallController
 from backend.domain.people.controller import AuthController, DeviceController, SiteController, UserController
+from backend.domain.push.controller import PushController
 from backend.ingest.controller import IngestController
 from backend.web.health import HealthController
 
@@ -22,4 +28,11 @@ ROUTE_HANDLERS: list[Any] = [
     CollectorController,
     MachineController,
     IngestController,
+    DowntimeController,
+    OeeController,
+    CalendarController,
+    *MAINTENANCE_CONTROLLERS,
+    *INVENTORY_CONTROLLERS,
+    PushController,
+    OnCallController,
 ]

@@ -73,9 +73,16 @@ def _table_names() -> list[str]:
 
 
 async def empty_postgres(url: str) -> None:
-    """Empty every table in one statement before a test."""
+    """Empty every table before a test."""
     engine = make_engine(url, null_pool=True)
-    names = ", ".join(f'"{n}"' for n in _table_names())
     async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        present = set(
+            (
+                await conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+            ).scalars()
+        )
+        # Children first; DELETE beats TRUNCATE by far on many nearly empty tables.
+        for name in _table_names():
+            if name in present:
+                await conn.execute(text(f'DELETE FROM "{name}"'))
     await engine.dispose()

@@ -1,4 +1,5 @@
-"""Imports every domain's models so `Base.metadata` is complete (for Alembic and tests)."""
+"""Imports every domain's models (so `Base.metadata` is complete, for Alembic and tests) and its
+`hooks` module (where a context registers into another context's event lists)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import pkgutil
 import backend.domain
 
 
+def _import_optional(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+
+
 def import_all_models() -> None:
-    for info in pkgutil.iter_modules(backend.domain.__path__):
-        if not info.ispkg:
-            continue
-        name = f"backend.domain.{info.name}.models"
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    packages = [info.name for info in pkgutil.iter_modules(backend.domain.__path__) if info.ispkg]
+    for name in packages:
+        _import_optional(f"backend.domain.{name}.models")
+    for name in packages:
+        _import_optional(f"backend.domain.{name}.hooks")

@@ -22,6 +22,7 @@ class StateChanged:
     state: str
     fault_code: int | None
     previous: str | None
+    retracted: bool = False  # late data showed this change was a glitch; it was removed
 
 
 @dataclass(frozen=True)

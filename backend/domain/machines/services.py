@@ -224,11 +224,14 @@ async def _ingest_states(
         result = result[1:] if result and result[0] == base[0] else result
     keep = {(e.at, e.state, e.fault_code) for e in result}
     have = {(r.at, MachineState(r.state), r.fault_code): r for r in stored}
+    changes: list[events.StateChanged] = []
     for key, row in have.items():
         if key not in keep:
             await session.delete(row)
+            changes.append(
+                events.StateChanged(site_id, asset_id, row.at, row.state, row.fault_code, None, True)
+            )
     previous = before.state if before else None
-    changes: list[events.StateChanged] = []
     for e in result:
         key = (e.at, e.state, e.fault_code)
         if key not in have:

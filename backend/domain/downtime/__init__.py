@@ -1,0 +1,1 @@
+"""Downtime events: unplanned stops past the micro-stop threshold, their tickets and their reasons."""
