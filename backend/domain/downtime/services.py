@@ -24,7 +24,7 @@ REOPEN_AFTER = timedelta(seconds=60)
 # How far before the earliest new change the episodes are re-derived (late data may reshape them).
 LOOKBACK = timedelta(hours=12)
 
-TicketRaiser = Callable[[AsyncSession, DowntimeEvent], Awaitable[None]]
+TicketRaiser = Callable[[AsyncSession, DowntimeEvent, datetime], Awaitable[None]]
 # The maintenance side registers how a ticket is raised (create or link a corrective work order).
 ticket_raisers: list[TicketRaiser] = []
 
@@ -121,7 +121,7 @@ def _apply(event: DowntimeEvent, ep: Episode) -> None:
 async def _raise_tickets(session: AsyncSession, events: Sequence[DowntimeEvent], now: datetime) -> None:
     for event in events:
         for raiser in ticket_raisers:
-            await raiser(session, event)
+            await raiser(session, event, now)
         if event.work_order_id is not None:
             event.ticket_raised_at = event.ticket_raised_at or now
     await session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.assets.models import Asset
 from backend.domain.assets.services import get_asset
 from backend.domain.downtime.models import DowntimeEvent
-from backend.domain.machines.models import MachineStateChange
+from backend.domain.machines.models import CountDelta, MachineStateChange
 from backend.domain.machines.services import settings_for
 from backend.domain.oee import providers
 from backend.domain.oee.buckets import Change, classify
@@ -82,10 +83,24 @@ async def _context(session: AsyncSession, site_id: uuid.UUID, line_id: uuid.UUID
     return Context(site, await policy_for(session, site_id), shifts, days)
 
 
-async def _machine_buckets(
-    session: AsyncSession, machine: Asset, ctx: Context, window: Interval, now: datetime
-) -> tuple[TimeBuckets, Counts, float | None, str]:
-    start, end = window
+@dataclass(frozen=True)
+class MachineData:
+    """Everything one machine's figures need over a whole range, read once (then sliced per period)."""
+
+    machine: Asset
+    ctx: Context
+    changes: list[Change]
+    planned_down: list[Interval]
+    reasons: dict[datetime, str]
+    counts: list[tuple[datetime, str, int]]
+    micro_stop_s: float
+    ideal: float | None
+    ideal_source: str
+
+
+async def load_machine(
+    session: AsyncSession, machine: Asset, ctx: Context, start: datetime, end: datetime
+) -> MachineData:
     kinds = ["changeover", "no_orders", "other", *(["pm"] if ctx.policy.pm_windows_planned else [])]
     line_id = _line_of(machine)
     owners = [machine.id, *([line_id] if line_id else [])]
@@ -102,35 +117,29 @@ async def _machine_buckets(
             )
         ).scalars()
     ]
-    instances = shift_instances(ctx.shifts, ctx.site.timezone, window, ctx.non_working)
-    planned = planned_time(instances, window, planned_down)
-    before = await session.scalar(
-        select(MachineStateChange)
-        .where(MachineStateChange.asset_id == machine.id, MachineStateChange.at <= start)
-        .order_by(MachineStateChange.at.desc())
-        .limit(1)
-    )
-    inside = list(
-        (
-            await session.execute(
-                select(MachineStateChange)
-                .where(
-                    MachineStateChange.asset_id == machine.id,
-                    MachineStateChange.at > start,
-                    MachineStateChange.at < end,
-                )
-                .order_by(MachineStateChange.at)
-            )
-        ).scalars()
-    )
-    after = await session.scalar(
-        select(MachineStateChange)
-        .where(MachineStateChange.asset_id == machine.id, MachineStateChange.at >= end)
-        .order_by(MachineStateChange.at)
-        .limit(1)
-    )
+    sc = MachineStateChange
+    before = (
+        await session.execute(
+            select(sc.at, sc.state)
+            .where(sc.asset_id == machine.id, sc.at <= start)
+            .order_by(sc.at.desc())
+            .limit(1)
+        )
+    ).first()
+    inside = (
+        await session.execute(
+            select(sc.at, sc.state)
+            .where(sc.asset_id == machine.id, sc.at > start, sc.at < end)
+            .order_by(sc.at)
+        )
+    ).all()
+    after = (
+        await session.execute(
+            select(sc.at, sc.state).where(sc.asset_id == machine.id, sc.at >= end).order_by(sc.at).limit(1)
+        )
+    ).first()
     rows = [r for r in [before, *inside, after] if r is not None]
-    changes = _merge_fault_updates([Change(r.at, r.state) for r in rows])
+    changes = _merge_fault_updates([Change(r[0], r[1]) for r in rows])
     events = (
         await session.execute(
             select(DowntimeEvent).where(
@@ -141,11 +150,41 @@ async def _machine_buckets(
         )
     ).scalars()
     reasons = {e.started_at: _reason_label(e) for e in events}
+    counts: list[tuple[datetime, str, int]] = []
+    if not providers.count_providers:
+        counts = [
+            (r[0], r[1], int(r[2]))
+            for r in await session.execute(
+                select(CountDelta.at, CountDelta.role, CountDelta.delta)
+                .where(CountDelta.asset_id == machine.id, CountDelta.at >= start, CountDelta.at < end)
+                .where(CountDelta.role.in_(("good_count", "scrap_count")))
+                .order_by(CountDelta.at)
+            )
+        ]
     cfg = (await settings_for(session, [machine.id]))[machine.id]
-    buckets = classify(changes, window, planned, cfg.micro_stop_s, now, reasons)
-    good, scrap = await providers.machine_counts(session, machine.id, start, min(end, now))
     ideal, source = await providers.ideal_cycle(session, machine.id, start)
-    return buckets, Counts(good, scrap), ideal, source
+    return MachineData(machine, ctx, changes, planned_down, reasons, counts, cfg.micro_stop_s, ideal, source)
+
+
+async def _machine_buckets(
+    session: AsyncSession, data: MachineData, window: Interval, now: datetime
+) -> tuple[TimeBuckets, Counts, float | None, str]:
+    start, end = window
+    instances = shift_instances(data.ctx.shifts, data.ctx.site.timezone, window, data.ctx.non_working)
+    planned = planned_time(instances, window, data.planned_down)
+    times = [c.at for c in data.changes]
+    lo = max(bisect_right(times, start) - 1, 0)
+    hi = bisect_left(times, end) + 1
+    buckets = classify(data.changes[lo:hi], window, planned, data.micro_stop_s, now, data.reasons)
+    stop = min(end, now)
+    if providers.count_providers:
+        good, scrap = await providers.machine_counts(session, data.machine.id, start, stop)
+    else:
+        stamps = [c[0] for c in data.counts]
+        chunk = data.counts[bisect_left(stamps, start) : bisect_left(stamps, stop)]
+        good = sum(d for _, role, d in chunk if role == "good_count")
+        scrap = sum(d for _, role, d in chunk if role == "scrap_count")
+    return buckets, Counts(good, scrap), data.ideal, data.ideal_source
 
 
 def _merge_fault_updates(changes: list[Change]) -> list[Change]:
@@ -271,15 +310,23 @@ async def figures(
     else:
         raise ValidationFailed("asset_id", "give an asset_id or a site_id")
     ctx = await _context(session, site, line)
+    periods = windows(ctx, start, end, by)
+    if not periods:
+        return []
+    span = (periods[0][1][0], periods[-1][1][1])
+    contexts: dict[uuid.UUID | None, Context] = {line: ctx}
+    loaded: list[MachineData] = []
+    for m in machines:
+        m_line = line if line is not None or scope == "machine" else _line_of(m)
+        if m_line not in contexts:
+            contexts[m_line] = await _context(session, site, m_line)
+        loaded.append(await load_machine(session, m, contexts[m_line], span[0], span[1]))
     out: list[FigureOut] = []
-    for label, window in windows(ctx, start, end, by):
+    for label, window in periods:
         parts = []
         sources = set()
-        for m in machines:
-            m_ctx = (
-                ctx if line is not None or scope == "machine" else await _context(session, site, _line_of(m))
-            )
-            b, c, ideal, source = await _machine_buckets(session, m, m_ctx, window, now)
+        for data in loaded:
+            b, c, ideal, source = await _machine_buckets(session, data, window, now)
             parts.append((b, c, ideal))
             sources.add(source)
         policy = MicroStopPolicy(ctx.policy.micro_stops)
