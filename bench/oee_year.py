@@ -150,7 +150,8 @@ async def main() -> None:
                 figures = await services.figures(
                     session, asset_id=None, site_id=site.id, start=START, end=END, by="week", now=END
                 )
-                assert len(figures) == 52 and figures[10].oee is not None
+                assert len(figures) == 52
+                assert figures[10].oee is not None
 
         base = await best_of(3, baseline)
         value = await best_of(3, oee)
