@@ -17,21 +17,27 @@ from backend.collector.adapters.base import TagBase
 from backend.collector.sample import Quality, Sample, Value
 
 Clock = Callable[[], datetime]
+# What the emitter remembers per tag: value, its type, quality, source_ts, monotonic time sent.
+_Last = tuple[Value, type, Quality, datetime | None, float]
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class _Last:
-    __slots__ = ("at", "kind", "quality", "source_ts", "value")
+class MillisecondClock:
+    """UTC now, truncated to the millisecond, built at most once per millisecond (cheap per sample)."""
 
-    def __init__(self, value: Value, quality: Quality, source_ts: datetime | None, at: float) -> None:
-        self.value = value
-        self.kind = type(value)
-        self.quality = quality
-        self.source_ts = source_ts
-        self.at = at
+    def __init__(self) -> None:
+        self._ms = -1
+        self._now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        ms = time.time_ns() // 1_000_000
+        if ms != self._ms:
+            self._ms = ms
+            self._now = datetime.fromtimestamp(ms / 1000, UTC)
+        return self._now
 
 
 class Emitter:
@@ -46,7 +52,7 @@ class Emitter:
         first_seq: int = 0,
         heartbeat_s: float = 60.0,
         report_by_exception: bool = True,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
         on_connected: Callable[[], None] | None = None,
     ) -> None:
         self.source = source
@@ -55,7 +61,7 @@ class Emitter:
         self.seq = first_seq
         self.heartbeat_s = heartbeat_s
         self.report_by_exception = report_by_exception
-        self.clock = clock
+        self.clock: Clock = clock or MillisecondClock()
         self.on_connected = on_connected
         self.is_connected = False
         self.emitted = 0
@@ -71,17 +77,18 @@ class Emitter:
         self, tag: TagBase, value: Value, quality: Quality = "good", source_ts: datetime | None = None
     ) -> None:
         now = time.monotonic()
-        last = self._last.get(tag.name)
-        if (
-            self.report_by_exception
-            and last is not None
-            and last.quality == quality
-            and last.kind is type(value)
-            and last.value == value
-            and now - last.at < self.heartbeat_s
-        ):
-            return
-        self._last[tag.name] = _Last(value, quality, source_ts, now)
+        name = tag.name
+        if self.report_by_exception:
+            last = self._last.get(name)
+            if (
+                last is not None
+                and last[0] == value
+                and last[1] is type(value)
+                and last[2] == quality
+                and now - last[4] < self.heartbeat_s
+            ):
+                return
+        self._last[name] = (value, type(value), quality, source_ts, now)
         self._push(tag, value, quality, source_ts)
 
     def mark_stale(self) -> int:
@@ -91,9 +98,9 @@ class Emitter:
         count = 0
         for tag in self.tags:
             last = self._last.get(tag.name)
-            if last is not None and last.quality == "stale":
+            if last is not None and last[2] == "stale":
                 continue
-            self._last[tag.name] = _Last(None, "stale", None, now)
+            self._last[tag.name] = (None, type(None), "stale", None, now)
             self._push(tag, None, "stale", None)
             count += 1
         return count
@@ -104,25 +111,27 @@ class Emitter:
             return 0
         now = time.monotonic()
         count = 0
-        for name, last in list(self._last.items()):
-            if last.quality != "stale" and now - last.at >= self.heartbeat_s:
-                last.at = now
-                self._push(self._by_name[name], last.value, last.quality, last.source_ts)
+        for name, (value, kind, quality, source_ts, at) in list(self._last.items()):
+            if quality != "stale" and now - at >= self.heartbeat_s:
+                self._last[name] = (value, kind, quality, source_ts, now)
+                self._push(self._by_name[name], value, quality, source_ts)
                 count += 1
         return count
 
     def _push(self, tag: TagBase, value: Value, quality: Quality, source_ts: datetime | None) -> None:
-        sample = Sample(
-            tag=tag.name,
-            asset=tag.asset,
-            role=tag.role,
-            value=value,
-            quality=quality,
-            source_ts=source_ts,
-            collector_ts=self.clock(),
-            source=self.source,
-            seq=self.seq,
-        )
-        self.seq += 1
+        seq = self.seq
+        self.seq = seq + 1
         self.emitted += 1
-        self.push(sample)
+        self.push(
+            Sample(
+                tag=tag.name,
+                asset=tag.asset,
+                role=tag.role,
+                value=value,
+                quality=quality,
+                source_ts=source_ts,
+                collector_ts=self.clock(),
+                source=self.source,
+                seq=seq,
+            )
+        )

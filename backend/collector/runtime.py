@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,12 +58,13 @@ class Collector:
 
     def __init__(self, config: CollectorConfig, *, http_client: httpx.AsyncClient | None = None) -> None:
         self.config = config
-        self.spool = Spool(config.spool.path, config.spool.max_bytes)
+        self.spool = Spool(config.spool.path, config.spool.max_bytes, chunk_size=config.api.batch_size)
         self.sink = Sink(config.api, self.spool, config.collector.name, http_client)
         self.status: dict[str, SourceStatus] = {}
         self.emitters: dict[str, Emitter] = {}
         self._buffer: list[Sample] = []
         self._flush_now = asyncio.Event()
+        self._inflight: asyncio.Future[int] | None = None
         self.spooled = 0
         first_seq = self.spool.next_seq()
         for source in config.sources:
@@ -97,6 +99,8 @@ class Collector:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if self._inflight is not None:
+                await asyncio.gather(self._inflight, return_exceptions=True)
             await asyncio.to_thread(self.flush)
             self.spool.close()
 
@@ -114,7 +118,8 @@ class Collector:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._flush_now.wait(), interval)
             self._flush_now.clear()
-            if await asyncio.to_thread(self.flush):
+            self._inflight = asyncio.ensure_future(asyncio.to_thread(self.flush))
+            if await asyncio.shield(self._inflight):
                 self.sink.wake()
 
     async def _heartbeat_loop(self) -> None:
@@ -186,7 +191,8 @@ class Collector:
 
 
 async def run_collector(config_path: str | Path) -> None:
-    """Entry point of ``gemba collector --config plant.toml``: run until cancelled."""
+    """Entry point of ``gemba collector --config plant.toml``: run until cancelled or until
+    SIGTERM/SIGINT, then write what is buffered to the spool and return."""
     config = load_config(config_path)
     collector = Collector(config)
     log.info(
@@ -196,4 +202,15 @@ async def run_collector(config_path: str | Path) -> None:
         config.spool.path,
         config.api.url,
     )
-    await collector.run()
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    if task is not None:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, task.cancel)
+    try:
+        await collector.run()
+    except asyncio.CancelledError:
+        log.info(
+            "collector %s stopped; %d samples left in the spool", config.collector.name, collector.spool.count
+        )

@@ -60,9 +60,10 @@ class Sink:
                 batch = await self._next_batch()
                 if batch is None:
                     continue
-                while not await self.send(client, batch):
+                if await self.send(client, batch):
+                    self._backoff.reset()
+                else:
                     await asyncio.sleep(self._backoff.next_delay())
-                self._backoff.reset()
         finally:
             if own:
                 await client.aclose()

@@ -1,13 +1,15 @@
 """Durable on-disk FIFO of samples, in SQLite.
 
-Durability: WAL journal with ``synchronous=FULL``: a sample is spooled once ``append`` returns,
-and survives a ``kill -9`` of the collector and a power cut (one fsync per appended batch, not per
-sample). Samples are stored one row each (msgpack), in arrival order.
+Durability: WAL journal with ``synchronous=FULL``: samples are spooled once ``append`` returns and
+survive a ``kill -9`` of the collector and a power cut (one fsync per append, not per sample).
+Each append is stored as chunks of at most ``chunk_size`` samples (one msgpack row each, in
+arrival order), which keeps the cost per sample low.
 
 Batches: ``next_batch`` returns the oldest batch already cut, if any, else cuts a new one from the
-oldest unassigned samples and stores the assignment with a fresh UUID in the same transaction.
-A batch that was sent but not acknowledged (lost response, crash) is therefore re-sent with the
-same id and the same samples; ``ack`` deletes it. Batches are handed out strictly in order.
+oldest unassigned chunks (at most ``max_samples`` samples) and stores the assignment with a fresh
+UUIDv7 in the same transaction. A batch that was sent but not acknowledged (lost response, crash)
+is therefore re-sent with the same id and the same samples; ``ack`` deletes it. Batches are handed
+out strictly in order.
 
 Bound: ``max_bytes`` bounds the stored sample payload. Only when an append pushes it past the
 bound are the oldest samples dropped (a whole batch at a time once they have been cut, so a
@@ -17,6 +19,7 @@ re-sent batch never changes); the dropped count is logged and carried in the nex
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -32,12 +35,13 @@ from backend.lib.ids import uuid7
 log = logging.getLogger(__name__)
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS samples (
+CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     batch_id TEXT,
+    n INTEGER NOT NULL,
     body BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS samples_batch ON samples (batch_id);
+CREATE INDEX IF NOT EXISTS chunks_batch ON chunks (batch_id);
 CREATE TABLE IF NOT EXISTS batches (
     batch_id TEXT PRIMARY KEY,
     first_id INTEGER NOT NULL,
@@ -57,12 +61,24 @@ class SpooledBatch:
     dropped: int
 
 
+def read_samples(path: str | Path) -> list[Sample]:
+    """Every sample in the spool file at ``path``, oldest first (read-only; for tools and tests)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT body FROM chunks ORDER BY id").fetchall()
+    finally:
+        db.close()
+    decoder = msgspec.msgpack.Decoder(list[Sample])
+    return [s for (body,) in rows for s in decoder.decode(body)]
+
+
 class Spool:
     """Thread-safe (one lock); call the blocking methods through ``asyncio.to_thread``."""
 
-    def __init__(self, path: str | Path, max_bytes: int) -> None:
+    def __init__(self, path: str | Path, max_bytes: int, chunk_size: int = 1000) -> None:
         self.path = Path(path)
         self.max_bytes = max_bytes
+        self.chunk_size = chunk_size
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -70,8 +86,10 @@ class Spool:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
         self._encoder = msgspec.msgpack.Encoder()
-        self._decoder = msgspec.msgpack.Decoder(Sample)
-        row = self._db.execute("SELECT COALESCE(SUM(LENGTH(body)), 0), COUNT(*) FROM samples").fetchone()
+        self._decoder = msgspec.msgpack.Decoder(list[Sample])
+        row = self._db.execute(
+            "SELECT COALESCE(SUM(LENGTH(body)), 0), COALESCE(SUM(n), 0) FROM chunks"
+        ).fetchone()
         self.bytes, self.count = int(row[0]), int(row[1])
         self.dropped_total = 0
 
@@ -87,30 +105,35 @@ class Spool:
     def append(self, samples: Iterable[Sample]) -> int:
         """Store samples durably (one transaction); returns how many old samples were dropped."""
         items = list(samples)
-        rows = [(self._encoder.encode(s),) for s in items]
-        if not rows:
+        if not items:
             return 0
+        size = self.chunk_size
+        rows = [
+            (len(part), self._encoder.encode(part))
+            for part in (items[i : i + size] for i in range(0, len(items), size))
+        ]
         seqs: dict[str, int] = {}
         for s in items:
-            seqs[s.source] = max(seqs.get(s.source, 0), s.seq + 1)
+            if s.seq >= seqs.get(s.source, 0):
+                seqs[s.source] = s.seq + 1
+        added = sum(len(r[1]) for r in rows)
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.executemany("INSERT INTO samples (body) VALUES (?)", rows)
+                db.executemany("INSERT INTO chunks (n, body) VALUES (?, ?)", rows)
                 db.executemany(
                     "INSERT INTO source_seq (source, next_seq) VALUES (?, ?) "
                     "ON CONFLICT (source) DO UPDATE SET next_seq = MAX(next_seq, excluded.next_seq)",
                     list(seqs.items()),
                 )
-                added = sum(len(r[0]) for r in rows)
                 dropped, removed, freed = self._enforce_bound(self.bytes + added)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
             self.bytes += added - freed
-            self.count += len(rows) - removed
+            self.count += len(items) - removed
         if dropped:
             self.dropped_total += dropped
             log.warning(
@@ -122,39 +145,38 @@ class Spool:
         return dropped
 
     def _enforce_bound(self, total: int) -> tuple[int, int, int]:
-        """Drop the oldest rows until the payload fits; returns (dropped to report, rows, bytes)."""
+        """Drop the oldest samples until the payload fits; returns (dropped to report, removed, bytes)."""
         db = self._db
         dropped = removed = freed = 0
         while total - freed > self.max_bytes:
-            head = db.execute("SELECT id, batch_id FROM samples ORDER BY id LIMIT 1").fetchone()
+            head = db.execute(
+                "SELECT id, batch_id, n, LENGTH(body) FROM chunks ORDER BY id LIMIT 1"
+            ).fetchone()
             if head is None:
                 break
-            if head[1] is not None:
+            chunk_id, batch_id, n, size = int(head[0]), head[1], int(head[2]), int(head[3])
+            if batch_id is not None:
                 n, size = db.execute(
-                    "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM samples WHERE batch_id = ?",
-                    (head[1],),
+                    "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(LENGTH(body)), 0) FROM chunks WHERE batch_id = ?",
+                    (batch_id,),
                 ).fetchone()
-                db.execute("DELETE FROM samples WHERE batch_id = ?", (head[1],))
-                carried = db.execute("SELECT dropped FROM batches WHERE batch_id = ?", (head[1],)).fetchone()
-                db.execute("DELETE FROM batches WHERE batch_id = ?", (head[1],))
+                carried = db.execute("SELECT dropped FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
+                db.execute("DELETE FROM chunks WHERE batch_id = ?", (batch_id,))
+                db.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
                 dropped += int(n) + (int(carried[0]) if carried else 0)
                 removed += int(n)
                 freed += int(size)
                 continue
             need = total - freed - self.max_bytes
-            acc = 0
-            last_id = head[0]
-            for row_id, size in db.execute(
-                "SELECT id, LENGTH(body) FROM samples WHERE batch_id IS NULL ORDER BY id LIMIT 10000"
-            ):
-                acc += int(size)
-                last_id = row_id
-                dropped += 1
-                removed += 1
-                if acc >= need:
-                    break
-            db.execute("DELETE FROM samples WHERE batch_id IS NULL AND id <= ?", (last_id,))
-            freed += acc
+            if size <= need or n == 1:
+                db.execute("DELETE FROM chunks WHERE id = ?", (chunk_id,))
+                dropped, removed, freed = dropped + n, removed + n, freed + size
+                continue
+            cut = min(n - 1, max(1, math.ceil(need * n / size)))
+            body = db.execute("SELECT body FROM chunks WHERE id = ?", (chunk_id,)).fetchone()[0]
+            rest = self._encoder.encode(self._decoder.decode(body)[cut:])
+            db.execute("UPDATE chunks SET n = ?, body = ? WHERE id = ?", (n - cut, rest, chunk_id))
+            dropped, removed, freed = dropped + cut, removed + cut, freed + size - len(rest)
         if dropped:
             db.execute(
                 "INSERT INTO counters (name, value) VALUES ('dropped', ?) "
@@ -166,25 +188,28 @@ class Spool:
     def pending(self) -> int:
         """Samples not yet cut into a batch."""
         with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM samples WHERE batch_id IS NULL").fetchone()[0])
+            row = self._db.execute("SELECT COALESCE(SUM(n), 0) FROM chunks WHERE batch_id IS NULL").fetchone()
+            return int(row[0])
 
     def has_cut_batch(self) -> bool:
         with self._lock:
             return self._db.execute("SELECT 1 FROM batches LIMIT 1").fetchone() is not None
 
     def next_batch(self, max_samples: int) -> SpooledBatch | None:
-        """The oldest cut batch, else a new batch of up to ``max_samples``; None when empty."""
+        """The oldest cut batch, else a new batch of up to ``max_samples`` (at least one chunk);
+        None when the spool is empty."""
         with self._lock:
             db = self._db
             row = db.execute("SELECT batch_id, dropped FROM batches ORDER BY first_id LIMIT 1").fetchone()
             if row is not None:
                 return self._load(row[0], int(row[1]))
-            ids = [
-                r[0]
-                for r in db.execute(
-                    "SELECT id FROM samples WHERE batch_id IS NULL ORDER BY id LIMIT ?", (max_samples,)
-                )
-            ]
+            ids: list[int] = []
+            total = 0
+            for chunk_id, n in db.execute("SELECT id, n FROM chunks WHERE batch_id IS NULL ORDER BY id"):
+                if ids and total + int(n) > max_samples:
+                    break
+                ids.append(int(chunk_id))
+                total += int(n)
             if not ids:
                 return None
             batch_id = str(uuid7())
@@ -193,7 +218,7 @@ class Spool:
                 got = db.execute("SELECT value FROM counters WHERE name = 'dropped'").fetchone()
                 dropped = int(got[0]) if got else 0
                 db.execute(
-                    "UPDATE samples SET batch_id = ? WHERE batch_id IS NULL AND id BETWEEN ? AND ?",
+                    "UPDATE chunks SET batch_id = ? WHERE batch_id IS NULL AND id BETWEEN ? AND ?",
                     (batch_id, ids[0], ids[-1]),
                 )
                 db.execute(
@@ -208,8 +233,9 @@ class Spool:
             return self._load(batch_id, dropped)
 
     def _load(self, batch_id: str, dropped: int) -> SpooledBatch:
-        bodies = self._db.execute("SELECT body FROM samples WHERE batch_id = ? ORDER BY id", (batch_id,))
-        return SpooledBatch(UUID(batch_id), [self._decoder.decode(b[0]) for b in bodies], dropped)
+        rows = self._db.execute("SELECT body FROM chunks WHERE batch_id = ? ORDER BY id", (batch_id,))
+        samples = [s for (body,) in rows for s in self._decoder.decode(body)]
+        return SpooledBatch(UUID(batch_id), samples, dropped)
 
     def ack(self, batch_id: UUID) -> int:
         """The API has the batch: delete it; returns how many samples it held."""
@@ -219,9 +245,10 @@ class Spool:
             db.execute("BEGIN IMMEDIATE")
             try:
                 n, size = db.execute(
-                    "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM samples WHERE batch_id = ?", (key,)
+                    "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(LENGTH(body)), 0) FROM chunks WHERE batch_id = ?",
+                    (key,),
                 ).fetchone()
-                db.execute("DELETE FROM samples WHERE batch_id = ?", (key,))
+                db.execute("DELETE FROM chunks WHERE batch_id = ?", (key,))
                 db.execute("DELETE FROM batches WHERE batch_id = ?", (key,))
                 db.execute("COMMIT")
             except BaseException:

@@ -56,7 +56,9 @@ class FakeIngestApi:
                 head = await reader.readuntil(b"\r\n\r\n")
                 lines = head.decode("latin-1").split("\r\n")
                 method, path, _ = lines[0].split(" ", 2)
-                headers = {k.strip().lower(): v.strip() for k, v in (x.split(":", 1) for x in lines[1:] if ":" in x)}
+                headers = {
+                    k.strip().lower(): v.strip() for k, v in (x.split(":", 1) for x in lines[1:] if ":" in x)
+                }
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
                 status, payload = self._answer(method, path, headers, body)
                 if status == 0:
@@ -95,5 +97,7 @@ class FakeIngestApi:
         if self.drop_responses > 0:
             self.drop_responses -= 1
             return 0, b""
-        result = IngestResult(batch_id=batch.batch_id, accepted=0 if duplicate else len(batch.samples), duplicate=duplicate)
+        result = IngestResult(
+            batch_id=batch.batch_id, accepted=0 if duplicate else len(batch.samples), duplicate=duplicate
+        )
         return 200, msgspec.json.encode(result)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from backend.collector.config import CollectorConfig, parse_config
+from backend.collector.runtime import Collector
 from backend.collector.sample import Sample
 from backend.collector.simulate.modbus_server import ModbusPlantServer
 from backend.collector.simulate.opcua_server import OpcUaPlantServer
+from backend.collector.sink import Sink
 from tests.collector._fake_api import FakeIngestApi
 
 MACHINES = ["M1", "M2"]
@@ -62,7 +66,13 @@ async def ingest_api() -> AsyncIterator[FakeIngestApi]:
 
 
 def config_text(
-    sources: str, *, spool: Path, api_url: str = "http://127.0.0.1:9", token: str = "secret-token", extra: str = ""
+    sources: str,
+    *,
+    spool: Path,
+    api_url: str = "http://127.0.0.1:9",
+    token: str = "secret-token",
+    demote_after: int = 50,
+    demote_s: float = 30,
 ) -> str:
     return f"""
 [collector]
@@ -71,7 +81,8 @@ heartbeat_s = 3600
 reconnect_initial_ms = 50
 reconnect_max_ms = 400
 flush_interval_ms = 20
-{extra}
+demote_after = {demote_after}
+demote_s = {demote_s}
 
 [api]
 url = "{api_url}"
@@ -88,21 +99,27 @@ max_bytes = 10000000
 """
 
 
-def make_config(sources: str, tmp_path: Path, **kwargs: str) -> CollectorConfig:
+def make_config(sources: str, tmp_path: Path, **kwargs: Any) -> CollectorConfig:
     return parse_config(config_text(sources, spool=tmp_path / "spool.db", **kwargs))
 
 
-def opcua_source(endpoint: str, *, mode: str = "subscription", name: str = "ua", tags: str | None = None) -> str:
-    body = tags if tags is not None else "".join(
-        f"""
+def opcua_source(
+    endpoint: str, *, mode: str = "subscription", name: str = "ua", tags: str | None = None
+) -> str:
+    body = (
+        tags
+        if tags is not None
+        else "".join(
+            f"""
   [[sources.tags]]
   name = "{m}.{t}"
   asset = "{m}"
   role = "{role}"
   node_id = "ns=2;s={m}.{t}"
 """
-        for m in MACHINES
-        for t, role in (("run", "run_state"), ("good", "good_count"), ("fault_code", "fault_code"))
+            for m in MACHINES
+            for t, role in (("run", "run_state"), ("good", "good_count"), ("fault_code", "fault_code"))
+        )
     )
     return f"""
 [[sources]]
@@ -166,7 +183,31 @@ class ListOutput:
         return [v for n, v, _ in self.samples if n == name]
 
 
-async def eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float = 10.0, step: float = 0.02) -> None:
+@contextlib.asynccontextmanager
+async def running(collector: Collector) -> AsyncIterator[Collector]:
+    """Run ``collector`` for the duration of the block."""
+    task = asyncio.create_task(collector.run())
+    try:
+        yield collector
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def sending(sink: Sink) -> AsyncIterator[Sink]:
+    """Run ``sink`` for the duration of the block."""
+    task = asyncio.create_task(sink.run())
+    try:
+        yield sink
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def eventually(
+    check: Callable[[], bool | Awaitable[bool]], timeout: float = 10.0, step: float = 0.02
+) -> None:
     """Wait until ``check()`` holds (bounded); fails the test with the timeout otherwise."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -24,7 +24,9 @@ def _error(text: str) -> ConfigError:
 
 
 def test_unknown_key_is_refused_with_its_path_and_line(tmp_path: Path) -> None:
-    text = config_text(OPCUA.replace('  role = "good_count"', '  role = "good_count"\n  colour = "red"', 1), spool=tmp_path)
+    text = config_text(
+        OPCUA.replace('  role = "good_count"', '  role = "good_count"\n  colour = "red"', 1), spool=tmp_path
+    )
     err = _error(text)
     line = _line_of(text, "colour")
     assert err.line == line
@@ -33,7 +35,9 @@ def test_unknown_key_is_refused_with_its_path_and_line(tmp_path: Path) -> None:
 
 
 def test_deadband_on_a_counter_is_refused(tmp_path: Path) -> None:
-    text = config_text(OPCUA.replace('  role = "good_count"', '  role = "good_count"\n  deadband = 1.0', 1), spool=tmp_path)
+    text = config_text(
+        OPCUA.replace('  role = "good_count"', '  role = "good_count"\n  deadband = 1.0', 1), spool=tmp_path
+    )
     err = _error(text)
     assert err.path == "sources[0].tags[1].deadband"
     assert err.line == _line_of(text, "deadband =")
@@ -90,7 +94,9 @@ def test_a_tag_name_used_twice_is_refused(tmp_path: Path) -> None:
 
 def test_security_policy_needs_a_certificate(tmp_path: Path) -> None:
     text = config_text(
-        OPCUA.replace('mode = "subscription"', 'mode = "subscription"\nsecurity_policy = "Basic256Sha256_Sign"'),
+        OPCUA.replace(
+            'mode = "subscription"', 'mode = "subscription"\nsecurity_policy = "Basic256Sha256_Sign"'
+        ),
         spool=tmp_path,
     )
     err = _error(text)

@@ -64,7 +64,11 @@ def test_the_first_value_after_a_stale_marker_is_emitted_even_if_unchanged() -> 
     em.emit(GOOD, 5)
     em.mark_stale()
     em.emit(GOOD, 5)
-    assert [(s.value, s.quality) for s in out if s.tag == "M1.good"] == [(5, "good"), (None, "stale"), (5, "good")]
+    assert [(s.value, s.quality) for s in out if s.tag == "M1.good"] == [
+        (5, "good"),
+        (None, "stale"),
+        (5, "good"),
+    ]
 
 
 def test_sequence_numbers_continue_from_the_first_seq() -> None:

@@ -23,7 +23,9 @@ VALUES = {
 
 
 def source(server: ModbusPlantServer, tags: list[ModbusTag], max_gap: int = 8) -> ModbusSource:
-    return ModbusSource(name="mb", host=server.host, port=server.port, tags=tags, timeout_s=1.0, max_gap=max_gap)
+    return ModbusSource(
+        name="mb", host=server.host, port=server.port, tags=tags, timeout_s=1.0, max_gap=max_gap
+    )
 
 
 @pytest.mark.parametrize("order", ["ABCD", "CDAB", "BADC", "DCBA"])
@@ -65,8 +67,12 @@ async def test_every_data_type_reads_back_in_every_byte_order(
 
 
 @pytest.mark.parametrize("function", ["coils", "discrete_inputs"])
-async def test_bits_read_as_booleans_at_their_address(modbus_server: ModbusPlantServer, function: str) -> None:
-    await modbus_server.set_values(function, 100, [False, True, False, False, False, False, False, False, False, True])
+async def test_bits_read_as_booleans_at_their_address(
+    modbus_server: ModbusPlantServer, function: str
+) -> None:
+    await modbus_server.set_values(
+        function, 100, [False, True, False, False, False, False, False, False, False, True]
+    )
     tags = [
         ModbusTag(name=f"b{a}", asset="M1", role="run_state", function=function, address=a, data_type="bool")  # type: ignore[arg-type]
         for a in (100, 101, 109)
@@ -84,7 +90,13 @@ async def test_bits_read_as_booleans_at_their_address(modbus_server: ModbusPlant
 async def test_scale_and_offset_give_engineering_units(modbus_server: ModbusPlantServer) -> None:
     await modbus_server.set_values("holding_registers", 50, [215])
     tag = ModbusTag(
-        name="t", asset="M1", role="analog", function="holding_registers", address=50, scale=0.1, offset=-273.15
+        name="t",
+        asset="M1",
+        role="analog",
+        function="holding_registers",
+        address=50,
+        scale=0.1,
+        offset=-273.15,
     )
     conn = ModbusConnection(modbus_server.host, modbus_server.port, 1, 1.0)
     await conn.connect()
@@ -115,7 +127,9 @@ async def test_the_adapter_reports_connected_then_polls(modbus_server: ModbusPla
     import asyncio
 
     await modbus_server.set_value("holding_registers", 1, 42, "uint32", "ABCD")
-    tag = ModbusTag(name="g", asset="M1", role="good_count", function="holding_registers", address=1, data_type="uint32")
+    tag = ModbusTag(
+        name="g", asset="M1", role="good_count", function="holding_registers", address=1, data_type="uint32"
+    )
     out = ListOutput()
     task = asyncio.create_task(ModbusAdapter(source(modbus_server, [tag])).run(out))
     try:

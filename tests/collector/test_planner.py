@@ -47,7 +47,8 @@ def test_a_multi_register_value_is_never_split_across_requests() -> None:
 
 def test_functions_are_planned_separately() -> None:
     plan = plan_reads(
-        [tag(0), tag(0, "uint16", "input_registers"), tag(1, "bool", "coils"), tag(2, "bool", "coils")], max_gap=8
+        [tag(0), tag(0, "uint16", "input_registers"), tag(1, "bool", "coils"), tag(2, "bool", "coils")],
+        max_gap=8,
     )
     assert sorted((p.function, p.address, p.count) for p in plan) == [
         ("coils", 1, 2),

@@ -6,7 +6,10 @@ Node ids are ``ns=2;s=<code>.<tag>`` with tags ``run`` (Boolean), ``fault_code``
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from pathlib import Path
 from typing import Any
 
 from asyncua import ua
@@ -34,10 +37,22 @@ def node_id(code: str, tag: str, ns: int = 2) -> str:
 class OpcUaPlantServer:
     """An in-process OPC UA server; ``start``/``stop`` may be called again on the same port."""
 
-    def __init__(self, machines: list[str], host: str = "127.0.0.1", port: int = 4840) -> None:
+    def __init__(
+        self,
+        machines: list[str],
+        host: str = "127.0.0.1",
+        port: int = 4840,
+        *,
+        certificate: Path | None = None,
+        private_key: Path | None = None,
+    ) -> None:
+        """With ``certificate`` and ``private_key`` the server only offers Basic256Sha256
+        (Sign and SignAndEncrypt); without them only security policy None."""
         self.machines = machines
         self.host = host
         self.port = port
+        self.certificate = certificate
+        self.private_key = private_key
         self.server: Server | None = None
         self.nodes: dict[str, Node] = {}
         self._last: dict[str, Any] = {}
@@ -53,6 +68,17 @@ class OpcUaPlantServer:
         await server.init()
         server.set_endpoint(self.endpoint)
         server.set_server_name("Gemba simulated plant")
+        if self.certificate is not None and self.private_key is not None:
+            await server.load_certificate(str(self.certificate))
+            await server.load_private_key(str(self.private_key))
+            server.set_security_policy(
+                [
+                    ua.SecurityPolicyType.Basic256Sha256_Sign,
+                    ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt,
+                ]
+            )
+        else:
+            server.set_security_policy([ua.SecurityPolicyType.NoSecurity])
         self.ns = await server.register_namespace(NAMESPACE)
         self.nodes = {}
         for code in self.machines:
@@ -74,6 +100,12 @@ class OpcUaPlantServer:
     async def stop(self) -> None:
         server, self.server = self.server, None
         if server is not None:
+            # The server's clock task sleeps a whole second between ticks; end it now.
+            clock, server.iserver.time_task = server.iserver.time_task, None
+            if clock is not None:
+                clock.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await clock
             await server.stop()
 
     async def write(self, key: str, value: Any) -> None:

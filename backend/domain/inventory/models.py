@@ -77,7 +77,7 @@ class StockMovement(IdMixin, TimestampMixin, SiteScoped, Base):
         UniqueConstraint("device_id", "mutation_id"),
         Index("ix_stock_movements_part_bin", "part_id", "bin_id"),
     )
-    part_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parts.id"), index=True)
+    part_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parts.id"))
     bin_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bins.id"))
     storeroom_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("storerooms.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -106,7 +106,7 @@ class StockReservation(IdMixin, TimestampMixin, SiteScoped, Base):
 
     __tablename__ = "stock_reservations"
     __table_args__ = (Index("ix_stock_reservations_part_bin", "part_id", "bin_id", "status"),)
-    part_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parts.id"), index=True)
+    part_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parts.id"))
     bin_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bins.id"))
     storeroom_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("storerooms.id"))
     work_order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_orders.id"), index=True)

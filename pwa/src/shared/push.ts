@@ -20,7 +20,7 @@ export interface NotificationSpec {
 }
 
 const TYPE_TITLES: Record<string, string> = {
-  "work_order.assigned": "New work order assigned",
+  "work_order.assigned": "New work order",
   "work_order.updated": "Work order updated",
   "work_order.overdue": "Work order overdue",
 };
@@ -44,12 +44,19 @@ export function notificationFor(payload: PushPayload): NotificationSpec {
     : payload.work_order_id
       ? appPath(`/wo/${payload.work_order_id}`)
       : "/";
-  const number = payload.number !== undefined ? `#${payload.number}` : "";
+  const number = payload.number !== undefined ? String(payload.number) : "";
   const asset = payload.asset ? [payload.asset.code, payload.asset.name].filter(Boolean).join(" · ") : "";
-  const prefix = TYPE_TITLES[payload.type] ?? "Gemba";
-  const title = [prefix, number].filter(Boolean).join(" ");
+  const known = TYPE_TITLES[payload.type];
   const priority = payload.priority ? `Priority: ${payload.priority}` : "";
-  const body = payload.body ?? [payload.title, asset, priority].filter(Boolean).join("\n");
+  let title: string;
+  let body: string;
+  if (known) {
+    title = number ? `${known}: ${number}` : known;
+    body = payload.body ?? [payload.title, asset, priority].filter(Boolean).join("\n");
+  } else {
+    title = payload.title ?? "Gemba";
+    body = payload.body ?? asset;
+  }
   return {
     title,
     body: body || "Open Gemba for details.",

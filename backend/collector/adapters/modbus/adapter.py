@@ -4,33 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import math
+import struct
 import time
 from collections.abc import Sequence
 
 from backend.collector.adapters.base import AdapterError, SampleOutput
 from backend.collector.adapters.modbus.client import ModbusConnection
-from backend.collector.adapters.modbus.codec import CodecError, decode, register_count
+from backend.collector.adapters.modbus.codec import CodecError, decoder
 from backend.collector.adapters.modbus.config import ModbusSource, ModbusTag
 from backend.collector.adapters.modbus.planner import PlannedRead, plan_reads
 from backend.collector.sample import Quality, Value
 
 
-def engineering_value(tag: ModbusTag, raw: Sequence[int] | Sequence[bool]) -> tuple[Value, Quality]:
+def engineering_value(
+    tag: ModbusTag, raw: Sequence[int] | Sequence[bool], offset: int = 0
+) -> tuple[Value, Quality]:
     """The scaled value of ``tag`` from its raw registers or bit, with its quality.
 
     float32 values are rounded to the 7 significant digits the type carries (123.456, not
     123.45600128173828); NaN and infinities have no value and ``bad`` quality.
     """
     if tag.data_type == "bool":
-        return bool(raw[0]), "good"
+        return bool(raw[offset]), "good"
     try:
-        value = decode([int(r) for r in raw], tag.data_type, tag.byte_order)
-    except CodecError:
+        value = decoder(tag.data_type, tag.byte_order)(raw, offset)
+    except (CodecError, struct.error, IndexError):
         return None, "bad"
-    if isinstance(value, float) and not math.isfinite(value):
-        return None, "bad"
-    if tag.data_type == "float32":
-        value = float(f"{value:.7g}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None, "bad"
+        if tag.data_type == "float32":
+            value = float(f"{value:.7g}")
     if tag.scale == 1.0 and tag.offset == 0.0:
         return value, "good"
     return value * tag.scale + tag.offset, "good"
@@ -50,23 +54,45 @@ class ModbusAdapter:
         try:
             await conn.connect()
             out.connected()
-            interval = src.poll_interval_ms / 1000
-            while True:
-                started = time.monotonic()
-                await self.poll_once(conn, out)
-                self.cycles += 1
-                delay = interval - (time.monotonic() - started)
-                await asyncio.sleep(delay if delay > 0 else 0)
+            await self._poll_forever(conn, out)
         finally:
             conn.close()
+
+    async def _poll_forever(self, conn: ModbusConnection, out: SampleOutput) -> None:
+        """Poll every ``poll_interval_ms``; the values of one reply are decoded while the next
+        request is on the wire (still one request in flight), which matters at short intervals."""
+        interval = self.source.poll_interval_ms / 1000
+        previous: tuple[PlannedRead, list[int] | list[bool]] | None = None
+        while True:
+            started = time.monotonic()
+            for read in self.plan:
+                request = asyncio.ensure_future(conn.read(read.function, read.address, read.count))
+                try:
+                    if previous is not None:
+                        self._emit(out, *previous)
+                        previous = None
+                finally:
+                    values = await request
+                previous = (read, values)
+            self.cycles += 1
+            if interval > 0:
+                if previous is not None:
+                    self._emit(out, *previous)
+                    previous = None
+                delay = interval - (time.monotonic() - started)
+                await asyncio.sleep(delay if delay > 0 else 0)
+            else:
+                await asyncio.sleep(0)
 
     async def poll_once(self, conn: ModbusConnection, out: SampleOutput) -> None:
         """Run every planned read once and emit its tags."""
         for read in self.plan:
-            values = await conn.read(read.function, read.address, read.count)
-            if len(values) != read.count:
-                raise AdapterError(f"modbus {self.source.name}: short reply")
-            for tag, offset in read.tags:
-                raw = values[offset : offset + register_count(tag.data_type)]
-                value, quality = engineering_value(tag, raw)
-                out.emit(tag, value, quality)
+            self._emit(out, read, await conn.read(read.function, read.address, read.count))
+
+    def _emit(self, out: SampleOutput, read: PlannedRead, values: list[int] | list[bool]) -> None:
+        if len(values) != read.count:
+            raise AdapterError(f"modbus {self.source.name}: short reply")
+        emit = out.emit
+        for tag, offset in read.tags:
+            value, quality = engineering_value(tag, values, offset)
+            emit(tag, value, quality)

@@ -20,8 +20,9 @@ from coils and discrete inputs and do not go through this codec.
 
 from __future__ import annotations
 
+import functools
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 DataType = Literal["bool", "int16", "uint16", "int32", "uint32", "float32", "float64"]
@@ -78,6 +79,41 @@ def encode(value: float | int, data_type: DataType, order: WordOrder = "ABCD") -
     return [int.from_bytes(w, "big") for w in _arrange(words, order)]
 
 
+Decoder = Callable[[Sequence[int], int], float | int]
+
+
+@functools.cache
+def decoder(data_type: DataType, order: WordOrder = "ABCD") -> Decoder:
+    """A fast decoder ``f(registers, offset)`` for values of ``data_type`` starting at ``offset``.
+
+    It packs the registers back into bytes in wire order (``<H`` per word swaps the two bytes of
+    each word, for BADC and DCBA), reverses the words for CDAB and DCBA, and unpacks big endian.
+    """
+    if data_type == "bool":
+        raise CodecError("bool values live in coils and discrete inputs, not registers")
+    count = _COUNTS[data_type]
+    swap_bytes = order in ("BADC", "DCBA")
+    reverse_words = order in ("CDAB", "DCBA")
+    if count == 1:
+        signed = data_type == "int16"
+        if swap_bytes:
+            if signed:
+                return lambda regs, i: _signed16(((regs[i] & 0xFF) << 8) | (regs[i] >> 8))
+            return lambda regs, i: ((regs[i] & 0xFF) << 8) | (regs[i] >> 8)
+        if signed:
+            return lambda regs, i: _signed16(regs[i])
+        return lambda regs, i: regs[i]
+    packer = struct.Struct(("<" if swap_bytes else ">") + "H" * count)
+    unpack = struct.Struct(_FORMATS[data_type]).unpack
+    if reverse_words:
+        return lambda regs, i: unpack(packer.pack(*regs[i + count - 1 : i - 1 if i else None : -1]))[0]
+    return lambda regs, i: unpack(packer.pack(*regs[i : i + count]))[0]
+
+
+def _signed16(value: int) -> int:
+    return value - 0x10000 if value & 0x8000 else value
+
+
 def decode(registers: Sequence[int], data_type: DataType, order: WordOrder = "ABCD") -> float | int:
     """The value held by ``registers`` (exactly ``register_count(data_type)`` of them)."""
     if data_type == "bool":
@@ -87,6 +123,4 @@ def decode(registers: Sequence[int], data_type: DataType, order: WordOrder = "AB
         raise CodecError(f"{data_type} needs {count} registers, got {len(registers)}")
     if any(not 0 <= r <= 0xFFFF for r in registers):
         raise CodecError(f"register values must be 0..65535, got {list(registers)}")
-    words = _arrange([r.to_bytes(2, "big") for r in registers], order)
-    value: float | int = struct.unpack(_FORMATS[data_type], b"".join(words))[0]
-    return value
+    return decoder(data_type, order)(list(registers), 0)

@@ -50,6 +50,8 @@ class OpcUaAdapter:
         specs = [monitor_spec(self.source, t) for t in self.source.tags]
         sub = await conn.subscribe(specs, float(self.source.publishing_interval_ms))
         out.connected()
+        for index in sub.failed:
+            out.emit(self.source.tags[index], None, "bad")
         wait_s = min(0.25, self.source.keepalive_ms / 4000)
         while True:
             self._emit(out, await sub.next(wait_s))

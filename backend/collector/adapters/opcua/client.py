@@ -82,8 +82,14 @@ class UaSubscription:
     """A live subscription; ``next`` yields readings and raises ``AdapterError`` on loss."""
 
     def __init__(
-        self, conn: UaConnection, sub: Subscription, handles: dict[int, int], keepalive_s: float
+        self,
+        conn: UaConnection,
+        sub: Subscription,
+        handles: dict[int, int],
+        keepalive_s: float,
+        failed: list[int],
     ) -> None:
+        self.failed = failed
         self._conn = conn
         self._sub = sub
         self._handles = handles
@@ -217,6 +223,7 @@ class UaConnection:
             Priority=0,
         )
         handles: dict[int, int] = {}
+        failed: list[int] = []
         try:
             sub = await asyncio.wait_for(
                 client.create_subscription(
@@ -238,11 +245,12 @@ class UaConnection:
                 )
                 for offset, result in enumerate(results):
                     if isinstance(result, ua.StatusCode):
+                        failed.append(start + offset)
                         node = items[start + offset].node_id
                         log.error("opcua %s: cannot monitor %s: %s", self.url, node, result)
         except (Exception, TimeoutError) as exc:
             raise AdapterError(f"opcua {self.url}: subscribe failed: {type(exc).__name__}: {exc}") from exc
-        return UaSubscription(self, sub, handles, keepalive_s)
+        return UaSubscription(self, sub, handles, keepalive_s, failed)
 
 
 def _monitor_request(client: Client, item: MonitorSpec, handle: int) -> ua.MonitoredItemCreateRequest:

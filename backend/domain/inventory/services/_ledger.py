@@ -7,16 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.inventory.models import Bin, Part, StockBalance, StockDiscrepancy, StockMovement
-from backend.domain.inventory.rules import Balance, DiscrepancyStatus, MovementKind
+from backend.domain.inventory.rules import EPSILON, Balance, DiscrepancyStatus, MovementKind
+from backend.domain.inventory.services._catalog import get_bin, get_part
 from backend.domain.people.roles import Actor
 from backend.lib.clock import Clock
-from backend.lib.errors import Conflict, ValidationFailed
+from backend.lib.errors import Conflict, FieldError, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Posted:
     balances: list[StockBalance] = field(default_factory=list)
 
 
-def _balance_query(part_id: uuid.UUID, bin_id: uuid.UUID, *, lock: bool) -> object:
+def _balance_query(part_id: uuid.UUID, bin_id: uuid.UUID, *, lock: bool) -> Select[StockBalance]:
     stmt = select(StockBalance).where(StockBalance.part_id == part_id, StockBalance.bin_id == bin_id)
     if lock:
         stmt = stmt.with_for_update()
@@ -80,7 +81,7 @@ async def lock_balance(session: AsyncSession, part: Part, bin_: Bin, clock: Cloc
     queue here and each sees the previous one's result; SQLite has a single writer anyway.
     """
     stmt = _balance_query(part.id, bin_.id, lock=True)
-    row = (await session.execute(stmt)).scalar_one_or_none()  # type: ignore[call-overload]
+    row = (await session.execute(stmt)).scalar_one_or_none()
     if row is not None:
         return row
     dialect = session.get_bind().dialect.name
@@ -98,7 +99,7 @@ async def lock_balance(session: AsyncSession, part: Part, bin_: Bin, clock: Cloc
         )
         .on_conflict_do_nothing(index_elements=["part_id", "bin_id"])
     )
-    row = (await session.execute(stmt)).scalar_one()  # type: ignore[call-overload]
+    row = (await session.execute(stmt)).scalar_one()
     return row
 
 
@@ -114,7 +115,7 @@ async def lock_balances(
 
 async def read_balance(session: AsyncSession, part_id: uuid.UUID, bin_id: uuid.UUID) -> Balance:
     stmt = _balance_query(part_id, bin_id, lock=False)
-    row = (await session.execute(stmt)).scalar_one_or_none()  # type: ignore[call-overload]
+    row = (await session.execute(stmt)).scalar_one_or_none()
     return Balance() if row is None else Balance(row.on_hand, row.reserved)
 
 
@@ -125,11 +126,12 @@ async def replay(
     kind: MovementKind,
     part_id: uuid.UUID,
     bin_id: uuid.UUID,
-    quantity: float,
+    quantity: float | None,
 ) -> Posted | None:
     """The earlier result of an already applied delta key, or None when the key is new.
 
-    A key reused for a different movement is a conflict, never a second application.
+    A key reused for a different movement is a conflict, never a second application;
+    `quantity=None` skips comparing quantities (a count's delta is computed here, not sent).
     """
     if not origin.keyed:
         return None
@@ -139,12 +141,9 @@ async def replay(
     first = (await session.execute(stmt)).scalar_one_or_none()
     if first is None:
         return None
-    same = (
-        first.kind == kind.value
-        and first.part_id == part_id
-        and first.bin_id == bin_id
-        and abs(abs(first.quantity) - abs(quantity)) < 1e-9
-    ) or kind is MovementKind.ADJUSTMENT
+    same = first.kind == kind.value and first.part_id == part_id and first.bin_id == bin_id
+    if quantity is not None:
+        same = same and abs(abs(first.quantity) - abs(quantity)) < EPSILON
     if not same:
         raise Conflict(
             f"mutation {origin.mutation_id} of this device was already applied as a different movement",
@@ -207,3 +206,42 @@ def raise_discrepancy(movement: StockMovement, shortfall: float, clock: Clock) -
         status=DiscrepancyStatus.OPEN.value,
         raised_at=clock.now(),
     )
+
+
+async def part_and_bin(
+    session: AsyncSession, part_id: uuid.UUID, bin_id: uuid.UUID, *, bin_field: str = "bin_id"
+) -> tuple[Part, Bin]:
+    part = await get_part(session, part_id, field="part_id")
+    bin_ = await get_bin(session, bin_id, field=bin_field)
+    if bin_.site_id != part.site_id:
+        raise ValidationFailed(bin_field, "the bin belongs to another site than the part")
+    return part, bin_
+
+
+def require_active(part: Part, bin_: Bin, *, bin_field: str = "bin_id") -> None:
+    if not part.active:
+        raise ValidationFailed("part_id", "the part is inactive")
+    if not bin_.active:
+        raise ValidationFailed(bin_field, "the bin is inactive")
+
+
+def short_of_stock(part: Part, bin_: Bin, balance: Balance, requested: float, field: str) -> Conflict:
+    return Conflict(
+        f"only {balance.available:g} {part.unit} of {part.number} available in bin {bin_.code} "
+        f"(on hand {balance.on_hand:g}, reserved {balance.reserved:g}); {requested:g} requested",
+        errors=[FieldError(field, f"exceeds the {balance.available:g} available")],
+        on_hand=balance.on_hand,
+        reserved=balance.reserved,
+        available=balance.available,
+        requested=requested,
+    )
+
+
+def set_balance(balance: StockBalance, after: Balance, clock: Clock) -> None:
+    balance.on_hand = after.on_hand
+    balance.reserved = after.reserved
+    balance.updated_at = clock.now()
+
+
+def balance_of(balance: StockBalance) -> Balance:
+    return Balance(balance.on_hand, balance.reserved)

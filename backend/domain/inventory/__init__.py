@@ -1,0 +1,1 @@
+"""Spare parts and MRO stock: parts, storerooms, bins, the stock ledger, reservations, reorder points."""
