@@ -21,6 +21,7 @@ import backend.db.scope
 import backend.domain.audit.recorder  # noqa: F401  (registers the audit flush hook)
 from backend.db.engine import make_engine, make_sessionmaker
 from backend.db.registry import import_all_models
+from backend.jobs import discover_jobs
 from backend.lib.clock import Clock, SystemClock
 from backend.routes import ROUTE_HANDLERS
 from backend.settings import Settings, load_settings
@@ -29,9 +30,9 @@ from backend.web.deps import dependencies
 from backend.web.problems import exception_handlers
 from backend.web.static import make_pwa_handler
 
-# Startup hooks contributed by bounded contexts (background workers etc.): each gets the app.
+# Background jobs contributed by bounded contexts (`backend/domain/<ctx>/jobs.py`, `JOBS`).
 Lifespan = Callable[[Litestar], Any]
-BACKGROUND: list[Lifespan] = []
+BACKGROUND: list[Lifespan] = discover_jobs()
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:

@@ -7,13 +7,18 @@ from typing import Any
 from backend.domain.assets.controller import AssetController
 from backend.domain.audit.controller import AuditController
 from backend.domain.downtime.controller import DowntimeController
+from backend.domain.genealogy.controller import CONTROLLERS as GENEALOGY_CONTROLLERS
 from backend.domain.inventory.controller import CONTROLLERS as INVENTORY_CONTROLLERS
 from backend.domain.machines.controller import CollectorController, MachineController
 from backend.domain.maintenance.controller import CONTROLLERS as MAINTENANCE_CONTROLLERS
+from backend.domain.meters.controller import CONTROLLERS as METER_CONTROLLERS
 from backend.domain.oee.controller import CalendarController, OeeController
 from backend.domain.oncall.controller import OnCallController
 from backend.domain.people.controller import AuthController, DeviceController, SiteController, UserController
+from backend.domain.pm.controller import CONTROLLERS as PM_CONTROLLERS
+from backend.domain.production.controller import CONTROLLERS as PRODUCTION_CONTROLLERS
 from backend.domain.push.controller import PushController
+from backend.domain.quality.controller import CONTROLLERS as QUALITY_CONTROLLERS
 from backend.ingest.controller import IngestController
 from backend.web.health import HealthController
 
@@ -35,4 +40,9 @@ ROUTE_HANDLERS: list[Any] = [
     *INVENTORY_CONTROLLERS,
     PushController,
     OnCallController,
+    *PRODUCTION_CONTROLLERS,
+    *QUALITY_CONTROLLERS,
+    *GENEALOGY_CONTROLLERS,
+    *PM_CONTROLLERS,
+    *METER_CONTROLLERS,
 ]
