@@ -1,0 +1,1 @@
+"""Web Push: VAPID key, device subscriptions, the notification outbox and its sender."""
