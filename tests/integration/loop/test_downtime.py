@@ -135,10 +135,10 @@ async def test_late_data_that_turns_a_stop_into_a_glitch_removes_the_event(
         token,
         s("M1", "run_state", True, _at(0)),
         s("M1", "run_state", False, _at(100)),
-        s("M1", "run_state", True, _at(400)),
+        s("M1", "run_state", True, _at(250)),
     )
     assert len(await _events(session)) == 1
-    await _send(client, token, s("M1", "run_state", True, _at(101)), s("M1", "run_state", False, _at(399)))
+    await _send(client, token, s("M1", "run_state", True, _at(101)), s("M1", "run_state", False, _at(249)))
     events = await _events(session)
     assert events == []
 
@@ -161,7 +161,7 @@ async def test_an_operator_classifies_a_stop_from_the_reason_tree(
         token,
         s("M1", "run_state", True, _at(0)),
         s("M1", "run_state", False, _at(60)),
-        s("M1", "run_state", True, _at(900)),
+        s("M1", "run_state", True, _at(240)),
     )
     [event] = await _events(session)
     operator = await factory.user(site, role="operator")
@@ -189,7 +189,7 @@ async def test_an_unknown_reason_is_refused_by_field(
         token,
         s("M1", "run_state", True, _at(0)),
         s("M1", "run_state", False, _at(60)),
-        s("M1", "run_state", True, _at(900)),
+        s("M1", "run_state", True, _at(240)),
     )
     [event] = await _events(session)
     operator = await factory.user(site, role="operator")
