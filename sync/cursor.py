@@ -77,6 +77,16 @@ def scope_fingerprint(scope: Iterable[str]) -> str:
     return digest[:32]
 
 
+def is_behind(cursor: Cursor, horizon: int) -> bool:
+    """Changes the cursor still needs may have been pruned."""
+    return cursor.change_id < horizon
+
+
+def is_ahead(cursor: Cursor, watermark: int) -> bool:
+    """The cursor saw changes this server does not have: its history went back in time."""
+    return cursor.change_id > watermark
+
+
 @dataclass(frozen=True, slots=True)
 class Position:
     """Where a pull continues, and whether it starts a new sequence (emit `Clear`, `reset=true`)."""
@@ -112,25 +122,17 @@ def resume(
         return fresh_snapshot(watermark)
     if cursor.epoch != epoch:
         return "epoch"
-    if cursor.change_id > watermark:
+    if is_ahead(cursor, watermark):
         return "cursor_ahead"
     if cursor.scope != scope or cursor.schema_version != schema_version:
         return fresh_snapshot(watermark)
     if cursor.phase == "log":
-        if cursor.change_id < horizon:
+        if is_behind(cursor, horizon):
             return "retention"
         return Position(phase="log", change_id=cursor.change_id, after=None, reset=False)
-    if cursor.change_id < horizon:
+    if is_behind(cursor, horizon):
         return fresh_snapshot(watermark)
     return Position(phase="snapshot", change_id=cursor.change_id, after=cursor.after, reset=False)
-
-
-def is_behind(cursor: Cursor, horizon: int) -> bool:
-    return cursor.change_id < horizon
-
-
-def is_ahead(cursor: Cursor, watermark: int) -> bool:
-    return cursor.change_id > watermark
 
 
 @dataclass(frozen=True, slots=True)

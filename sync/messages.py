@@ -36,7 +36,7 @@ ResetReason = Literal["retention", "epoch", "cursor_ahead"]
 
 
 class _Response(Struct, kw_only=True, tag_field="type"):
-    """Base of every answer: the server's protocol and schema version come first."""
+    """Base of every answer: it carries the server's protocol and schema version."""
 
     protocol_version: VersionNumber
     schema_version: VersionNumber
@@ -193,7 +193,13 @@ class VersionProbe(Struct):
     schema_version: int = 0
 
 
-ErrorAnswer = OutOfOrder | VersionNotSupported | ResetRequired | BadRequest | Unauthorized | Forbidden | Unavailable
-PushAnswer = PushResponse | OutOfOrder | VersionNotSupported | BadRequest | Unauthorized | Forbidden | Unavailable
-PullAnswer = PullResponse | ResetRequired | VersionNotSupported | BadRequest | Unauthorized | Forbidden | Unavailable
+ErrorAnswer = (
+    OutOfOrder | VersionNotSupported | ResetRequired | BadRequest | Unauthorized | Forbidden | Unavailable
+)
+PushAnswer = (
+    PushResponse | OutOfOrder | VersionNotSupported | BadRequest | Unauthorized | Forbidden | Unavailable
+)
+PullAnswer = (
+    PullResponse | ResetRequired | VersionNotSupported | BadRequest | Unauthorized | Forbidden | Unavailable
+)
 Answer = PushResponse | PullResponse | ErrorAnswer
