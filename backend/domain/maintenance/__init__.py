@@ -1,0 +1,1 @@
+"""Maintenance (CMMS): work orders, requests, checklists, labor, failure codes, comments, attachments, reliability."""
