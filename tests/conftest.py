@@ -81,7 +81,8 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    eng = make_engine(db_url)
+    """The tests' own engine: on SQLite each read sees the latest commit of the app under test."""
+    eng = make_engine(db_url, explicit_begin=False)
     yield eng
     await eng.dispose()
 

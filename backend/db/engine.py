@@ -18,7 +18,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> AsyncEngine:
+def _sqlite_begin(conn: Any) -> None:
+    """Begin explicitly, so reads share one snapshot with the writes after them and SAVEPOINTs
+    nest inside the transaction (the driver's own implicit BEGIN only precedes DML)."""
+    conn.exec_driver_sql("BEGIN")
+
+
+def _driver_stays_out(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide when a transaction begins (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+
+
+def make_engine(
+    url: str, *, echo: bool = False, null_pool: bool = False, explicit_begin: bool = True
+) -> AsyncEngine:
+    """`explicit_begin=False` keeps the SQLite driver's own statement-level transactions: every
+    read sees the latest commit. Only test inspection sessions want that."""
     kwargs: dict[str, Any] = {"echo": echo}
     if null_pool:
         kwargs["poolclass"] = NullPool
@@ -27,6 +42,9 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Asy
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if explicit_begin:
+            event.listen(engine.sync_engine, "connect", _driver_stays_out)
+            event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
 
 
