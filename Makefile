@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PWA_STAMP := pwa/node_modules/.installed-$(shell [ -f pwa/package-lock.json ] && sha1sum pwa/package-lock.json | cut -c1-12)
 PWA_SOURCES := $(shell find pwa/src pwa/index.html pwa/vite.config.ts pwa/public -type f 2>/dev/null)
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run test lint typecheck pytest bench soak venv pwa system-deps clean
 
@@ -53,8 +53,10 @@ typecheck: venv
 	$(BIN)/mypy
 	@if [ -f pwa/package.json ]; then $(MAKE) --no-print-directory pwa && cd pwa && npm run --silent typecheck; fi
 
+# Browser tests run in a process of their own: Playwright's sync API owns its event loop.
 pytest: venv pwa system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not e2e"
+	$(BIN)/pytest -m e2e
 	@if [ -f pwa/package.json ]; then cd pwa && npm run --silent test; fi
 
 test: lint typecheck pytest
