@@ -1,0 +1,1 @@
+"""Production (MES): products, BOMs, routings, production orders, execution, counts, labor, material."""

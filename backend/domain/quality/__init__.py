@@ -1,0 +1,1 @@
+"""Quality: inspection plans, checks, quality gates, nonconformances, lot holds, Pareto and SPC."""
