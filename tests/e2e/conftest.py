@@ -88,6 +88,16 @@ class Server:
         answer.raise_for_status()
         return answer
 
+    def post(self, path: str, token: str, body: Any) -> Any:
+        answer = httpx.post(
+            f"{self.url}{path}", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        answer.raise_for_status()
+        return answer.json()
+
+    def site(self, code: str, token: str) -> dict[str, Any]:
+        return next(s for s in self.get("/api/sites/", token).json() if s["code"] == code)
+
     def asset(self, code: str, token: str) -> dict[str, Any]:
         rows = self.get(f"/api/assets/?q={code}", token).json()
         return next(row for row in rows if row["code"] == code)
@@ -204,6 +214,31 @@ def new_context(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
 
     yield make
     for context in contexts:
+        with contextlib.suppress(Exception):
+            context.close()
+
+
+@pytest.fixture
+def persistent_context(
+    playwright_instance: Any, server: Server, tmp_path: Path
+) -> Iterator[Callable[..., Any]]:
+    """A browser with a profile on disk: closing it and launching it again with the same profile
+    is a browser restart that keeps IndexedDB, the service worker and its caches."""
+    opened: list[Any] = []
+    profile = tmp_path / "profile"
+
+    def launch(**options: Any) -> Any:
+        options.setdefault("viewport", PHONE)
+        options.setdefault("base_url", server.url)
+        context = playwright_instance.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, **options
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        opened.append(context)
+        return context
+
+    yield launch
+    for context in opened:
         with contextlib.suppress(Exception):
             context.close()
 

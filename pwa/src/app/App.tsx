@@ -4,6 +4,8 @@ import { StatusBar } from "./components/StatusBar";
 import { route } from "./router";
 import { Asset } from "./screens/Asset";
 import { Inbox } from "./screens/Inbox";
+import { Label } from "./screens/Label";
+import { Line } from "./screens/Line";
 import { Login } from "./screens/Login";
 import { NotFound } from "./screens/NotFound";
 import { Scan } from "./screens/Scan";
@@ -42,7 +44,9 @@ function Current() {
   const r = route.value;
   switch (r.name) {
     case "work":
-      return <Work />;
+      return session.value?.user.role === "operator" ? <Line /> : <Work />;
+    case "line":
+      return <Line />;
     case "scan":
       return <Scan />;
     case "inbox":
@@ -51,6 +55,9 @@ function Current() {
       return <Settings />;
     case "asset":
       return <Asset key={r.token} token={r.token} />;
+    case "part":
+    case "bin":
+      return <Label key={`${r.name}:${r.token}`} kind={r.name} token={r.token} />;
     case "workorder":
       return <WorkOrder key={r.id} id={r.id} />;
     case "notfound":

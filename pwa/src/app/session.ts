@@ -11,6 +11,8 @@ import {
   conflictCount,
   lastSyncAt,
   pendingCount,
+  photoFailures,
+  photosWaiting,
   pushStatus,
   ready,
   rejectedCount,
@@ -35,15 +37,20 @@ export async function restore(): Promise<void> {
   session.value = stored?.token ? stored : null;
   if (stored && !stored.token) signedOutReason.value = SIGNED_OUT;
   await refreshFromStore();
-  onStoreChange(() => void refreshFromStore());
+  onStoreChange((topic) => topic !== "cache" && void refreshFromStore());
   setUnauthorizedHandler(() => void expireSession());
   ready.value = true;
 }
 
 async function refreshFromStore(): Promise<void> {
-  const [outbox, conflicts, sync, storage, push, stored] = await Promise.all([
+  const [outbox, conflicts, photos, sync, storage, push, stored] = await Promise.all([
     listOutbox(),
     readRows("conflict"),
+    openStore().then((db) =>
+      Promise.all(
+        (["failed", "queued", "uploading"] as const).map((state) => db.countFromIndex("photos", "byState", state)),
+      ),
+    ),
     getMeta("sync"),
     getMeta("storage"),
     getMeta("push"),
@@ -52,6 +59,9 @@ async function refreshFromStore(): Promise<void> {
   pendingCount.value = outbox.filter((r) => r.state === "pending").length;
   rejectedCount.value = outbox.filter(needsAttention).length;
   conflictCount.value = conflicts.filter((c) => c.data.status === "open").length;
+  const [failedPhotos = 0, queuedPhotos = 0, uploadingPhotos = 0] = photos;
+  photoFailures.value = failedPhotos;
+  photosWaiting.value = queuedPhotos + uploadingPhotos;
   lastSyncAt.value = sync?.last_sync_at ?? null;
   syncError.value = sync?.last_error ?? null;
   updateRequired.value = sync?.update_required ?? null;

@@ -18,6 +18,10 @@ export const connection = computed<"online" | "offline" | "unreachable">(() =>
 export const pendingCount = signal(0);
 export const rejectedCount = signal(0);
 export const conflictCount = signal(0);
+/** Photos the server refused (shown in the inbox). */
+export const photoFailures = signal(0);
+/** Photos waiting to upload (counted with the changes not yet synced). */
+export const photosWaiting = signal(0);
 export const lastSyncAt = signal<string | null>(null);
 export const syncing = signal(false);
 export const syncError = signal<string | null>(null);

@@ -7,8 +7,11 @@ import { httpTransport } from "../sync/http";
 import { listenForNudges } from "../sync/nudge";
 import { SyncScheduler } from "../sync/scheduler";
 import { SyncStore, type NewMutation } from "../sync/store";
+import { refreshLists } from "./catalog";
+import { uploadPhotos } from "./photos";
 import { expireSession } from "./session";
 import { browserOnline, session, syncError, syncing } from "./state";
+import { fetchWorkOrder, refreshMyWork, replicated } from "./workorders";
 
 const store = new SyncStore();
 let scheduler: SyncScheduler | null = null;
@@ -53,7 +56,14 @@ export function startSync(): void {
     const engine = new SyncEngine(store, httpTransport(() => session.value?.token ?? null), current.device_id, {
       onUnauthorized: () => void expireSession(),
     });
-    scheduler = new SyncScheduler(engine, {
+    // Photos go first, so that one answering a checklist item is there before the work order closes.
+    const runner = {
+      round: async (): Promise<RoundResult> => {
+        await uploadPhotos().catch(() => undefined);
+        return engine.round();
+      },
+    };
+    scheduler = new SyncScheduler(runner, {
       onStart: () => {
         syncing.value = true;
       },
@@ -65,8 +75,43 @@ export function startSync(): void {
     const started = scheduler;
     // A refusal for an old app is re-checked once per app start: this may be the updated one.
     void store.updateSync({ update_required: null }).then(() => started.request());
+    void prepareOffline(true);
   });
   effect(() => {
-    if (browserOnline.value) wake();
+    if (browserOnline.value) {
+      wake();
+      void prepareOffline();
+    }
   });
+}
+
+const PREPARE_EVERY_MS = 5 * 60_000;
+let prepared = 0;
+let preparing: Promise<void> | null = null;
+
+/**
+ * Until the first sync has revealed a replica, reads what offline work needs while the server can
+ * be reached: the person's work orders with their details, and the reference lists (failure
+ * codes, parts, bins, stock, downtime reasons).
+ */
+export function prepareOffline(force = false): Promise<void> {
+  const current = session.value;
+  if (!current || (!force && Date.now() - prepared < PREPARE_EVERY_MS)) return preparing ?? Promise.resolve();
+  preparing ??= prepare(current.sites.map((s) => s.id)).finally(() => {
+    preparing = null;
+  });
+  return preparing;
+}
+
+async function prepare(siteIds: string[]): Promise<void> {
+  try {
+    // Once a replica is revealed, sync brings all of it; the REST copies are only a stopgap.
+    if (!(await replicated())) {
+      const work = await refreshMyWork();
+      await Promise.all([refreshLists(siteIds), ...work.map((w) => fetchWorkOrder(w.id).catch(() => undefined))]);
+    }
+    prepared = Date.now();
+  } catch {
+    // offline or refused: the copies already on the device stay
+  }
 }

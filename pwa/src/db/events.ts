@@ -1,6 +1,6 @@
 /** Tells every open view (this tab and others) that stored data changed. */
 
-export type StoreTopic = "entities" | "outbox" | "meta";
+export type StoreTopic = "entities" | "outbox" | "meta" | "photos" | "cache";
 
 type Listener = (topic: StoreTopic) => void;
 

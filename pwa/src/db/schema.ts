@@ -4,7 +4,7 @@ import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from "idb";
 import type { LoginResponse, Site, User } from "../shared/api";
 
 export const DB_NAME = "gemba";
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** A server record replicated to this device (assets, work orders, conflicts …). */
 export interface EntityRecord {
@@ -87,6 +87,46 @@ export interface StorageStatus {
   usage?: number;
 }
 
+/** A labor timer running on this device: only its start is stored; stopping it records the labor. */
+export interface RunningTimer {
+  work_order_id: string;
+  started_at: string;
+  user_id: string;
+}
+
+/**
+ * A photo taken on this device, compressed, kept until the server has it. `queued`: waiting for a
+ * connection; `uploading`: a request is (or was, when the app stopped) in flight, so its outcome
+ * is unknown; `uploaded`: the server stored it as `attachment_id`; `failed`: refused for good.
+ */
+export type PhotoState = "queued" | "uploading" | "uploaded" | "failed";
+
+export interface PhotoRecord {
+  id: string;
+  work_order_id: string;
+  checklist_item_id: string | null;
+  blob: Blob;
+  type: string;
+  width: number;
+  height: number;
+  size: number;
+  sha256: string;
+  filename: string;
+  created_at: string;
+  state: PhotoState;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  attachment_id: string | null;
+}
+
+/** A reference list read from the REST API (failure codes, reasons, stock …), kept for offline use. */
+export interface CacheRecord {
+  key: string;
+  at: string;
+  value: unknown;
+}
+
 /** The meta store: one value per well-known key. */
 export interface MetaValues {
   session: Session;
@@ -95,6 +135,9 @@ export interface MetaValues {
   storage: StorageStatus;
   ios_hint_dismissed: boolean;
   next_mutation_id: number;
+  timer: RunningTimer;
+  /** The production line this device (an operator tablet) stands at. */
+  line_id: string;
 }
 
 export type MetaKey = keyof MetaValues;
@@ -114,6 +157,15 @@ export interface GembaSchema extends DBSchema {
     key: MetaKey;
     value: MetaValues[MetaKey];
   };
+  photos: {
+    key: string;
+    value: PhotoRecord;
+    indexes: { byState: PhotoState; byWorkOrder: string };
+  };
+  cache: {
+    key: string;
+    value: CacheRecord;
+  };
 }
 
 export type GembaDB = IDBPDatabase<GembaSchema>;
@@ -131,6 +183,12 @@ export function upgrade(
     const outbox = db.createObjectStore("outbox", { keyPath: "id" });
     outbox.createIndex("byState", "state");
     db.createObjectStore("meta");
+  }
+  if (oldVersion < 2) {
+    const photos = db.createObjectStore("photos", { keyPath: "id" });
+    photos.createIndex("byState", "state");
+    photos.createIndex("byWorkOrder", "work_order_id");
+    db.createObjectStore("cache", { keyPath: "key" });
   }
 }
 

@@ -41,18 +41,21 @@ export async function deleteMeta(key: MetaKey, db?: GembaDB): Promise<void> {
   notifyStoreChange("meta");
 }
 
-/** The label token carried by an asset's label URL (`…/a/{token}`). */
+/** The label token carried by a label URL (`…/a/{token}`, `…/p/{token}`, `…/b/{token}`). */
 export function labelOf(data: Record<string, unknown>): string | undefined {
   if (typeof data.label_token === "string") return data.label_token;
   if (typeof data.label_url === "string") {
-    const match = /\/a\/([A-Za-z0-9_-]+)\/?$/.exec(data.label_url);
+    const match = /\/[apb]\/([A-Za-z0-9_-]+)\/?$/.exec(data.label_url);
     return match?.[1];
   }
   return undefined;
 }
 
+/** Rows that carry a QR label, indexed by its token so a scan resolves offline. */
+const LABELLED = new Set(["asset", "part", "bin"]);
+
 export function entityRecord(type: string, data: Record<string, unknown> & { id: string }): EntityRecord {
-  const label = type === "asset" ? labelOf(data) : undefined;
+  const label = LABELLED.has(type) ? labelOf(data) : undefined;
   return label ? { type, id: data.id, data, label } : { type, id: data.id, data };
 }
 
@@ -77,9 +80,26 @@ export async function listEntities(type: string, db?: GembaDB): Promise<EntityRe
   return handle.getAllFromIndex("entities", "byType", type);
 }
 
-export async function entityByLabel(token: string, db?: GembaDB): Promise<EntityRecord | undefined> {
+export async function entityByLabel(
+  token: string,
+  type: string = "asset",
+  db?: GembaDB,
+): Promise<EntityRecord | undefined> {
   const handle = db ?? (await openStore());
-  return handle.getFromIndex("entities", "byLabel", token);
+  const found = await handle.getAllFromIndex("entities", "byLabel", token);
+  return found.find((r) => r.type === type);
+}
+
+export async function getCache<T>(key: string, db?: GembaDB): Promise<{ value: T; at: string } | undefined> {
+  const handle = db ?? (await openStore());
+  const record = await handle.get("cache", key);
+  return record ? { value: record.value as T, at: record.at } : undefined;
+}
+
+export async function setCache(key: string, value: unknown, db?: GembaDB): Promise<void> {
+  const handle = db ?? (await openStore());
+  await handle.put("cache", { key, value, at: new Date().toISOString() });
+  notifyStoreChange("cache");
 }
 
 export async function outboxCounts(db?: GembaDB): Promise<{ pending: number; rejected: number }> {
@@ -98,21 +118,26 @@ export async function listOutbox(db?: GembaDB): Promise<OutboxRecord[]> {
 }
 
 /** Device-level settings that outlive a signed-in person. */
-const DEVICE_KEYS: readonly MetaKey[] = ["ios_hint_dismissed", "storage"];
+const DEVICE_KEYS: readonly MetaKey[] = ["ios_hint_dismissed", "storage", "line_id"];
 
 /** Forget everything this device holds for a person (logout, or another person signing in). */
 export async function clearAll(db?: GembaDB): Promise<void> {
   const handle = db ?? (await openStore());
-  const tx = handle.transaction(["entities", "outbox", "meta"], "readwrite", { durability: "strict" });
+  const tx = handle.transaction(["entities", "outbox", "meta", "photos", "cache"], "readwrite", {
+    durability: "strict",
+  });
   const meta = tx.objectStore("meta");
   const keys = await meta.getAllKeys();
   await Promise.all([
     tx.objectStore("entities").clear(),
     tx.objectStore("outbox").clear(),
+    tx.objectStore("photos").clear(),
+    tx.objectStore("cache").clear(),
     ...keys.filter((key) => !DEVICE_KEYS.includes(key)).map((key) => meta.delete(key)),
     tx.done,
   ]);
   notifyStoreChange("entities");
   notifyStoreChange("outbox");
   notifyStoreChange("meta");
+  notifyStoreChange("photos");
 }

@@ -8,7 +8,7 @@ import { notifyStoreChange } from "../db/events";
 import { entityRecord, openStore } from "../db/store";
 import type { IDBPObjectStore } from "idb";
 
-import type { Effect, GembaDB, GembaSchema, OutboxRecord, OutboxState, SyncMeta } from "../db/schema";
+import type { Effect, GembaDB, GembaSchema, MetaKey, MetaValues, OutboxRecord, OutboxState, SyncMeta } from "../db/schema";
 import { outcomeOf, type MutationEnvelope, type MutationResult, type PatchOp } from "./protocol";
 
 export const EMPTY_SYNC: SyncMeta = {
@@ -27,6 +27,8 @@ export interface NewMutation {
   args: unknown;
   effects?: Effect[];
   summary?: string;
+  /** Device state changed together with the mutation (e.g. a stopped timer), in the same transaction. */
+  meta?: { set?: Partial<MetaValues>; remove?: MetaKey[] };
 }
 
 export type RowKey = [entity: string, id: string];
@@ -85,9 +87,16 @@ export class SyncStore {
       attempts: 0,
       ...(mutation.summary === undefined ? {} : { summary: mutation.summary }),
     };
-    await Promise.all([tx.objectStore("outbox").add(record), meta.put(next + 1, "next_mutation_id"), tx.done]);
+    const extra = [
+      ...Object.entries(mutation.meta?.set ?? {}).map(([key, value]) =>
+        meta.put(value as MetaValues[MetaKey], key as MetaKey),
+      ),
+      ...(mutation.meta?.remove ?? []).map((key) => meta.delete(key)),
+    ];
+    await Promise.all([tx.objectStore("outbox").add(record), meta.put(next + 1, "next_mutation_id"), ...extra, tx.done]);
     notifyStoreChange("outbox");
     notifyStoreChange("entities");
+    if (mutation.meta) notifyStoreChange("meta");
     return record;
   }
 

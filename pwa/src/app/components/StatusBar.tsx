@@ -1,5 +1,5 @@
 import { ago } from "../../shared/time";
-import { connection, lastSyncAt, now, pendingCount, syncing } from "../state";
+import { connection, lastSyncAt, now, pendingCount, photosWaiting, syncing } from "../state";
 
 const LABELS = { online: "Online", offline: "Offline", unreachable: "Server unreachable" } as const;
 
@@ -17,6 +17,11 @@ export function StatusBar() {
       <span class="statusbar__item" data-testid="pending">
         {pending === 0 ? "All changes synced" : `${pending} change${pending === 1 ? "" : "s"} not synced`}
       </span>
+      {photosWaiting.value > 0 && (
+        <span class="statusbar__item" data-testid="photos-waiting">
+          {photosWaiting.value} photo{photosWaiting.value === 1 ? "" : "s"} to upload
+        </span>
+      )}
       <span class="statusbar__item" data-testid="last-sync">
         {syncing.value ? "Syncing…" : `Last sync: ${ago(last, now.value)}`}
       </span>

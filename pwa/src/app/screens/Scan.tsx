@@ -1,73 +1,24 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 
 import type { Asset } from "../../shared/api";
-import { labelToken } from "../../shared/routes";
+import { labelPath, labelToken, scanTarget } from "../../shared/routes";
 import { labelOf, listEntities } from "../../db/store";
 import { NetworkError, api, errorText } from "../api";
+import { Scanner } from "../components/Scanner";
 import { Notice, Screen } from "../components/Screen";
 import { navigate } from "../router";
 
-type CameraState = "starting" | "scanning" | "stopped" | "error";
+const NOT_A_LABEL = "That QR code is not a Gemba label. Try another one.";
 
+/** Scan any Gemba label: an asset opens its page, a part or bin label shows its stock. */
 export function Scan() {
-  const video = useRef<HTMLVideoElement>(null);
-  const [state, setState] = useState<CameraState>("starting");
-  const [message, setMessage] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let stop: (() => void) | null = null;
-    let cancelled = false;
-    setState("starting");
-    setMessage(null);
-    const onCode = (text: string) => {
-      const token = labelToken(text);
-      if (token) {
-        navigate(`/a/${token}`);
-        return;
-      }
-      setMessage("That QR code is not a Gemba asset label. Try another one.");
-      setTimeout(() => !cancelled && setAttempt((n) => n + 1), 1500);
-    };
-    void (async () => {
-      try {
-        const { startScanning } = await import("../../scan/camera");
-        if (cancelled || !video.current) return;
-        const session = await startScanning(video.current, onCode);
-        if (cancelled) session.stop();
-        else {
-          stop = session.stop;
-          setState("scanning");
-        }
-      } catch (error) {
-        if (cancelled) return;
-        setState("error");
-        setMessage(errorText(error));
-      }
-    })();
-    return () => {
-      cancelled = true;
-      stop?.();
-    };
-  }, [attempt]);
-
   return (
-    <Screen title="Scan an asset" testid="screen-scan">
-      <div class="scanner">
-        <video ref={video} class="scanner__video" muted playsInline aria-label="Camera view" />
-        <div class="scanner__frame" aria-hidden="true" />
-      </div>
-      <p class="muted" role="status" data-testid="scan-status">
-        {state === "starting" && "Starting the camera…"}
-        {state === "scanning" && "Point the camera at the asset's QR label."}
-        {state === "error" && "The camera is not available."}
-      </p>
-      {message && <Notice kind={state === "error" ? "error" : "info"}>{message}</Notice>}
-      {state === "error" && (
-        <button type="button" class="button" onClick={() => setAttempt((n) => n + 1)}>
-          Try the camera again
-        </button>
-      )}
+    <Screen title="Scan a label" testid="screen-scan">
+      <Scanner
+        prompt="Point the camera at an asset, part or bin QR label."
+        accept={(text) => scanTarget(text) ?? NOT_A_LABEL}
+        onResult={(label) => navigate(labelPath(label))}
+      />
       <ManualEntry />
     </Screen>
   );
@@ -86,6 +37,11 @@ function ManualEntry() {
     setBusy(true);
     setError(null);
     try {
+      const label = value.includes("/") ? scanTarget(value) : null;
+      if (label) {
+        navigate(labelPath(label));
+        return;
+      }
       const token = await resolveEntry(value);
       if (token) navigate(`/a/${token}`);
       else setError(`No asset with the code “${value}” was found.`);
