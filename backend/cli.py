@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -94,6 +95,26 @@ def demo_seed() -> None:
         raise click.ClickException("production mode refuses demo data")
     seeded = _run(lambda: _seed(settings))
     click.echo("demo plant seeded" if seeded else "demo plant already present")
+
+
+@demo.command("collectors")
+@click.option(
+    "--store",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSON file keeping the tokens (created readable by the owner only).",
+)
+def demo_collectors(store: Path) -> None:
+    """Make sure every demo site has a collector; prints site code → token as JSON."""
+    import json
+
+    from backend.demo.collectors import ensure_demo_collectors
+
+    settings = _settings()
+    if settings.mode == "production":
+        raise click.ClickException("production mode refuses demo data")
+    tokens = _run(lambda: _with_session(settings, lambda session: ensure_demo_collectors(session, store)))
+    click.echo(json.dumps(tokens, sort_keys=True))
 
 
 @main.group()

@@ -18,8 +18,11 @@ Job = Callable[[Any], Any]
 
 def discover_jobs() -> list[Job]:
     jobs: list[Job] = []
-    for info in sorted(pkgutil.iter_modules(backend.domain.__path__), key=lambda i: i.name):
-        name = f"backend.domain.{info.name}.jobs"
+    names = [
+        f"backend.domain.{info.name}.jobs"
+        for info in sorted(pkgutil.iter_modules(backend.domain.__path__), key=lambda i: i.name)
+    ]
+    for name in [*names, "backend.replication.jobs"]:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

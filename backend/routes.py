@@ -20,6 +20,7 @@ from backend.domain.production.controller import CONTROLLERS as PRODUCTION_CONTR
 from backend.domain.push.controller import PushController
 from backend.domain.quality.controller import CONTROLLERS as QUALITY_CONTROLLERS
 from backend.ingest.controller import IngestController
+from backend.replication.controller import SyncController
 from backend.web.health import HealthController
 
 ROUTE_HANDLERS: list[Any] = [
@@ -45,4 +46,5 @@ ROUTE_HANDLERS: list[Any] = [
     *GENEALOGY_CONTROLLERS,
     *PM_CONTROLLERS,
     *METER_CONTROLLERS,
+    SyncController,
 ]

@@ -30,6 +30,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     pwa_dir: str = str(PROJECT_ROOT / "pwa" / "dist")
     login_attempts_per_minute: int = 10
     background_jobs: bool = True
+    signal_retention_days: int = 30
+    sync_retention_days: int = 30
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @property
@@ -47,6 +49,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             raise SettingsError("GEMBA_SECRET_KEY: must be at least 16 characters")
         if not self.public_base_url.startswith(("http://", "https://")):
             raise SettingsError("GEMBA_PUBLIC_BASE_URL: must be an http:// or https:// URL")
+        if self.signal_retention_days <= 0:
+            raise SettingsError("GEMBA_SIGNAL_RETENTION_DAYS: must be at least 1")
+        if self.sync_retention_days <= 0:
+            raise SettingsError("GEMBA_SYNC_RETENTION_DAYS: must be at least 1")
         if self.attachment_max_bytes <= 0:
             raise SettingsError("GEMBA_ATTACHMENT_MAX_BYTES: must be positive")
         if self.mode == "production":

@@ -50,6 +50,13 @@ def collector(config_path: Path, log_level: str) -> None:
 @click.option("--seed", default=0, show_default=True)
 @click.option("--tick", "tick_s", default=0.5, show_default=True, help="Simulation step in seconds.")
 @click.option(
+    "--profile",
+    type=click.Choice(["lively", "demo"]),
+    default="lively",
+    show_default=True,
+    help="How often machines stop: lively (every two minutes, always a fault) or demo.",
+)
+@click.option(
     "--write-config",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a matching collector config.",
@@ -67,6 +74,7 @@ def simulate(
     modbus_port: int,
     seed: int,
     tick_s: float,
+    profile: str,
     write_config: Path | None,
     api_url: str,
     token: str,
@@ -91,6 +99,7 @@ def simulate(
                 api_url=api_url,
                 token=token,
                 spool_path=spool_path,
+                profile=profile,
             )
         )
 

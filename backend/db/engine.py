@@ -20,8 +20,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Any) -> None:
     """Begin explicitly, so reads share one snapshot with the writes after them and SAVEPOINTs
-    nest inside the transaction (the driver's own implicit BEGIN only precedes DML)."""
-    conn.exec_driver_sql("BEGIN")
+    nest inside the transaction (the driver's own implicit BEGIN only precedes DML).
+
+    IMMEDIATE: the transaction queues for the write lock (up to the busy timeout) when it begins.
+    A deferred one that read first is refused at once ("database is locked") if it then writes
+    after another connection committed, which under steady ingest is most read-then-write
+    requests (authentication touches the device, logins, job claims)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _driver_stays_out(dbapi_connection: Any, _record: Any) -> None:

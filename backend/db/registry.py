@@ -1,5 +1,6 @@
 """Imports every domain's models (so `Base.metadata` is complete, for Alembic and tests) and its
-`hooks` module (where a context registers into another context's event lists)."""
+`hooks` module (where a context registers into another context's event lists), then the sync
+server's tables and its change capture (every process that writes must feed the change log)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,5 @@ def import_all_models() -> None:
         _import_optional(f"backend.domain.{name}.models")
     for name in packages:
         _import_optional(f"backend.domain.{name}.hooks")
+    for name in ("backend.replication.models", "backend.replication.hooks"):
+        _import_optional(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from backend.collector.config import parse_config
 from backend.collector.runtime import Collector
 from backend.collector.simulate import Machine, Plant, collector_config_toml
+from backend.collector.simulate.plant import PROFILES
 from tests.collector._fake_api import FakeIngestApi
 from tests.collector.conftest import eventually, free_port
 
@@ -73,3 +75,11 @@ async def test_a_forced_stop_reaches_the_collector_over_opcua_and_modbus(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await plant.stop()
+
+
+def test_under_the_demo_profile_some_stops_carry_a_fault_code_and_some_do_not() -> None:
+    machine = Machine("M1", seed=1, **PROFILES["demo"])
+    states = [machine.step(1.0) for _ in range(4 * 3600)]
+    starts = [b for a, b in itertools.pairwise(states) if a.run and not b.run]
+    assert any(s.fault_code for s in starts)
+    assert any(not s.fault_code for s in starts)

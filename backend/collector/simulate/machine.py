@@ -1,8 +1,10 @@
 """A deterministic model of one production machine, as its PLC would expose it.
 
 While running it makes one part per ``cycle_s`` (a share of them scrap), counts run hours and
-warms up; now and then it stops with a fault code for a while. Every random draw comes from a
-``random.Random`` seeded with ``(seed, code)``, so a seed replays the same day.
+warms up; now and then it stops for a while: a ``fault_share`` of the stops with a fault code
+(lasting ``mean_fault_stop_s`` on average), the others without one (a jam, a missing part:
+``mean_stop_s``). Every random draw comes from a ``random.Random`` seeded with ``(seed, code)``,
+so a seed replays the same day.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Machine:
         stop_chance_per_min: float = 0.5,
         mean_stop_s: float = 20.0,
         random_stops: bool = True,
+        fault_share: float = 1.0,
+        mean_fault_stop_s: float | None = None,
     ) -> None:
         self.code = code
         self.cycle_s = cycle_s
@@ -46,6 +50,8 @@ class Machine:
         self.stop_chance_per_min = stop_chance_per_min
         self.mean_stop_s = mean_stop_s
         self.random_stops = random_stops
+        self.fault_share = fault_share
+        self.mean_fault_stop_s = mean_fault_stop_s or mean_stop_s
         self._rng = random.Random(f"{seed}:{code}")
         self.run = True
         self.fault_code = 0
@@ -88,8 +94,10 @@ class Machine:
         if not self._forced:
             if self.run and self.random_stops and rng.random() < self.stop_chance_per_min * dt / 60:
                 self.run = False
-                self.fault_code = rng.choice(FAULT_CODES)
-                self._stop_left = rng.expovariate(1 / self.mean_stop_s)
+                faulted = self.fault_share >= 1 or rng.random() < self.fault_share
+                self.fault_code = rng.choice(FAULT_CODES) if faulted else 0
+                mean = self.mean_fault_stop_s if faulted else self.mean_stop_s
+                self._stop_left = rng.expovariate(1 / mean)
             elif not self.run:
                 self._stop_left -= dt
                 if self._stop_left <= 0:

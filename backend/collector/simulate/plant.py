@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 from backend.collector.simulate.config_writer import write_collector_config
@@ -12,6 +13,20 @@ from backend.collector.simulate.modbus_server import ModbusPlantServer
 from backend.collector.simulate.opcua_server import OpcUaPlantServer
 
 log = logging.getLogger(__name__)
+
+# How the machines behave (``Machine`` keyword arguments) under ``gemba simulate --profile``.
+PROFILES: dict[str, dict[str, float]] = {
+    # A stop about every two minutes of running, always with a fault code: lively, for tests.
+    "lively": {},
+    # The demo plant: a stop every five minutes or so, a third of them with a fault code (those
+    # last a few minutes: tickets); the others are short (micro-stops, some downtime).
+    "demo": {
+        "stop_chance_per_min": 0.2,
+        "fault_share": 0.35,
+        "mean_stop_s": 45.0,
+        "mean_fault_stop_s": 180.0,
+    },
+}
 
 
 class Plant:
@@ -27,9 +42,12 @@ class Plant:
         seed: int = 0,
         random_stops: bool = True,
         cycle_s: float = 2.0,
+        behaviour: Mapping[str, float] | None = None,
     ) -> None:
+        """``behaviour`` is passed to every ``Machine`` (stop rate, fault share, stop lengths)."""
         self.machines = {
-            code: Machine(code, seed, random_stops=random_stops, cycle_s=cycle_s) for code in machines
+            code: Machine(code, seed, random_stops=random_stops, cycle_s=cycle_s, **(behaviour or {}))
+            for code in machines
         }
         self.opcua = OpcUaPlantServer(machines, host, opcua_port)
         self.modbus = ModbusPlantServer(machines, host, modbus_port)
@@ -83,13 +101,21 @@ async def run_simulators(
     api_url: str = "http://127.0.0.1:8000",
     token: str = "change-me",
     spool_path: str = "var/collector-spool.db",
+    profile: str = "lively",
 ) -> None:
     """Entry point of ``gemba simulate``: serve the plant until cancelled.
 
     Machines alternate between the protocols in the written config (first on OPC UA, second on
-    Modbus, ...); both servers serve every machine.
+    Modbus, ...); both servers serve every machine. ``profile`` names a ``PROFILES`` entry.
     """
-    plant = Plant(machines, host=host, opcua_port=opcua_port, modbus_port=modbus_port, seed=seed)
+    plant = Plant(
+        machines,
+        host=host,
+        opcua_port=opcua_port,
+        modbus_port=modbus_port,
+        seed=seed,
+        behaviour=PROFILES[profile],
+    )
     await plant.start()
     if config_path is not None:
         write_collector_config(

@@ -19,6 +19,8 @@ export const ENTITY = {
   downtimeEvent: "downtime_event",
   downtimeReason: "downtime_reason",
   productionOrder: "production_order",
+  orderOperation: "order_operation",
+  qualityCheck: "quality_check",
   conflict: "conflict",
 } as const;
 
@@ -106,6 +108,35 @@ export interface ClassifyArgs {
   base_version: number;
 }
 
+/** An operation of a production order run from the line's tablet; `at` is when it happened. */
+export interface OperationArgs {
+  operation_id: string;
+  at?: string;
+}
+
+export interface OperationPauseArgs extends OperationArgs {
+  reason: string;
+  note?: string | null;
+}
+
+/** Good and scrap units counted at the line: deltas, keyed by the mutation (never absolute). */
+export interface CountsArgs extends OperationArgs {
+  good: number;
+  scrap: number;
+  defect_code: string | null;
+}
+
+/** A quality check recorded offline: a new record with the id minted here. */
+export interface QualityCheckArgs {
+  id: string;
+  operation_id: string;
+  characteristic_id: string;
+  values?: number[];
+  passed?: boolean;
+  value?: string;
+  note?: string | null;
+}
+
 export interface ResolveArgs {
   conflict_id: string;
   choice: "server" | "client" | "value";
@@ -125,6 +156,12 @@ export const MUTATIONS = {
   issue: kind<StockMoveArgs>("stock.issue"),
   giveBack: kind<StockMoveArgs>("stock.return"),
   classify: kind<ClassifyArgs>("downtime.classify"),
+  operationStart: kind<OperationArgs>("production.operation_start"),
+  operationPause: kind<OperationPauseArgs>("production.operation_pause"),
+  operationResume: kind<OperationArgs>("production.operation_resume"),
+  counts: kind<CountsArgs>("production.counts"),
+  operationComplete: kind<OperationArgs>("production.operation_complete"),
+  qualityCheck: kind<QualityCheckArgs>("quality.check"),
   resolve: kind<ResolveArgs>("conflict.resolve"),
 } as const;
 
@@ -147,4 +184,6 @@ export const REFUSAL_HELP: Record<string, string> = {
 export const NOTICE_HELP: Record<string, string> = {
   overdraft: "More parts were taken than the bin showed. The issue is kept; a supervisor will check the bin count.",
   superseded: "Someone had already moved this further; their state was kept.",
+  check_failed: "The check failed: a nonconformance is open for quality to review. Check again after rework.",
+  material: "The material used does not match the bill of materials; the planner sees the difference.",
 };

@@ -26,7 +26,9 @@ async def _setup(client: AsyncTestClient, factory: Factory, session: AsyncSessio
     line = await factory.asset(site, level="line")
     machine = await factory.asset(site, parent=line, code="M1")
     # No ticket for the example's 40-minute stop: its loss stays unclassified.
-    session.add(MachineSettings(site_id=site.id, asset_id=machine.id, ideal_cycle_s=6.0, ticket_after_s=86400))
+    session.add(
+        MachineSettings(site_id=site.id, asset_id=machine.id, ideal_cycle_s=6.0, ticket_after_s=86400)
+    )
     await session.commit()
     planner = await factory.user(site, role="planner")
     h = await factory.headers(planner)

@@ -27,6 +27,7 @@ from backend.domain.quality.services._nonconformances import open_nonconformance
 from backend.domain.quality.services._plans import active_plan_for, characteristics_of, get_characteristic
 from backend.lib.clock import Clock
 from backend.lib.errors import Conflict, FieldError, NotFound, ValidationFailed
+from backend.lib.ids import uuid7
 
 ACTIVE = ("running", "paused")
 
@@ -188,10 +189,17 @@ def _describe_failure(c: Characteristic, measurements: list[float], value: str |
 
 
 async def record_check(
-    session: AsyncSession, actor: Actor, operation_id: uuid.UUID, data: CheckIn, clock: Clock
+    session: AsyncSession,
+    actor: Actor,
+    operation_id: uuid.UUID,
+    data: CheckIn,
+    clock: Clock,
+    *,
+    check_id: uuid.UUID | None = None,
 ) -> CheckOut:
     """Record a check in the next open sample slot. A failed check raises a nonconformance with
-    the characteristic's defect code and, when the plan says so, holds the operation's lot."""
+    the characteristic's defect code and, when the plan says so, holds the operation's lot.
+    `check_id` is the id a device minted for a check recorded offline."""
     actor.require_role(PRODUCTION_ROLES, "record checks")
     op, order = await _operation(session, operation_id)
     if op.status not in ACTIVE:
@@ -204,7 +212,10 @@ async def record_check(
     now = clock.now()
     mine = (await _latest_by_slot(session, op.id)).get(c.id, {})
     due = _due(c, await _produced(session, op.id), await _minutes(session, op, now))
+    if check_id is not None and await session.get(QualityCheck, check_id) is not None:
+        raise Conflict("a check with this id is already recorded")
     check = QualityCheck(
+        id=check_id or uuid7(),
         site_id=op.site_id,
         operation_id=op.id,
         characteristic_id=c.id,

@@ -11,15 +11,28 @@ import { useStored, useTick } from "../hooks";
 import {
   chooseLine,
   chosenLine,
+  completeOperation,
+  defectCodesOf,
   dueChecks,
+  lineQueue,
   linesOf,
   machinesOf,
+  operationChecks,
+  parseMeasurements,
+  PAUSE_REASONS,
+  pauseOperation,
   queueOf,
+  recordCheck,
+  recordCounts,
+  resumeOperation,
+  startOperation,
   stopsOf,
   type DowntimeEvent,
+  type DueCheck,
+  type PendingItem,
   type QueueItem,
 } from "../line";
-import { browserOnline, session } from "../state";
+import { browserOnline, lastSyncAt, session } from "../state";
 
 /** Reads a list from the server again while online (what it stores is shown through `useStored`). */
 function useFresh(load: () => Promise<unknown>, deps: unknown[]): void {
@@ -30,7 +43,8 @@ function useFresh(load: () => Promise<unknown>, deps: unknown[]): void {
 
 const OP_STATUS: Record<string, string> = { pending: "Waiting", running: "Running", paused: "Paused" };
 
-/** The operator's tablet at a line: current order and queue, quality checks due, stops to classify. */
+/** The operator's tablet at a line: run the current order (start, pause, resume, counts, checks,
+ * complete), the queue, quality checks due, stops to classify. */
 export function Line() {
   const sites = session.value?.sites.map((s) => s.id) ?? [];
   const online = browserOnline.value;
@@ -66,17 +80,18 @@ function LinePicker({ lines, current }: { lines: Asset[]; current: string }) {
 }
 
 function LineBody({ line, online }: { line: Asset; online: boolean }) {
-  const queue = useStored(() => queueOf(line.id, false), [line.id], ["cache"]);
+  const synced = lastSyncAt.value;
+  const queue = useStored(() => lineQueue(line.id), [line.id], ["cache", "outbox", "meta"]);
   const machines = useStored(() => machinesOf(line.id, false), [line.id], ["cache"]);
-  useFresh(() => Promise.all([queueOf(line.id, true), machinesOf(line.id, true)]), [line.id, online]);
-  const items = queue?.value ?? [];
+  useFresh(() => Promise.all([queueOf(line.id, true), machinesOf(line.id, true)]), [line.id, online, synced]);
+  const items = (queue?.value ?? []).filter((i) => i.operation.status !== "completed");
   const current = items.find((i) => i.operation.status === "running" || i.operation.status === "paused") ?? null;
   const waiting = items.filter((i) => i !== current);
   return (
     <div class="line-grid">
       <div>
-        <CurrentOrder item={current} next={waiting[0] ?? null} at={queue?.at ?? null} />
-        {current && <QualityChecks operationId={current.operation.id} online={online} />}
+        <CurrentOrder item={current} next={waiting.find((i) => i.ready) ?? null} at={queue?.at ?? null} siteId={line.site_id} />
+        {current && <QualityChecks item={current} online={online} />}
         <Queue items={waiting} />
       </div>
       <div>
@@ -86,7 +101,40 @@ function LineBody({ line, online }: { line: Asset; online: boolean }) {
   );
 }
 
-function CurrentOrder({ item, next, at }: { item: QueueItem | null; next: QueueItem | null; at: string | null }) {
+/** Runs an action of the operator and keeps its error for display. */
+function useAction(): [boolean, string | null, (action: () => Promise<unknown>) => Promise<boolean>] {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (failure) {
+      setError(errorText(failure));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return [busy, error, run];
+}
+
+function CurrentOrder({
+  item,
+  next,
+  at,
+  siteId,
+}: {
+  item: PendingItem | null;
+  next: QueueItem | null;
+  at: string | null;
+  siteId: string;
+}) {
+  const [busy, error, run] = useAction();
+  const [pausing, setPausing] = useState(false);
+  const status = item?.operation.status;
   return (
     <section class="card" aria-labelledby="current-title" data-testid="current-order">
       <h2 id="current-title">Current production order</h2>
@@ -98,6 +146,7 @@ function CurrentOrder({ item, next, at }: { item: QueueItem | null; next: QueueI
           <p>
             Operation {item.operation.seq} {item.operation.name}:{" "}
             <span class="tag">{OP_STATUS[item.operation.status] ?? item.operation.status}</span>
+            {item.operation.pending && <span class="tag tag--muted">not synced</span>}
           </p>
           <div class="counts">
             <div>
@@ -107,29 +156,147 @@ function CurrentOrder({ item, next, at }: { item: QueueItem | null; next: QueueI
               <span class="muted">good of {item.quantity}</span>
             </div>
             <div>
-              <span class="counts__value counts__value--scrap">{item.operation.scrap}</span>
+              <span class="counts__value counts__value--scrap" data-testid="scrap-count">
+                {item.operation.scrap}
+              </span>
               <span class="muted">scrap</span>
             </div>
           </div>
+          <div class="row" role="group" aria-label="Operation">
+            {status === "running" && !pausing && (
+              <button type="button" class="button button--quiet" disabled={busy} onClick={() => setPausing(true)}>
+                Pause
+              </button>
+            )}
+            {status === "paused" && (
+              <button type="button" class="button" disabled={busy} onClick={() => void run(() => resumeOperation(item))}>
+                Resume
+              </button>
+            )}
+            {status === "running" && (
+              <button type="button" class="button" disabled={busy} onClick={() => void run(() => completeOperation(item))}>
+                Complete operation
+              </button>
+            )}
+          </div>
+          {pausing && (
+            <div class="reason-grid" role="group" aria-label="Why is it paused?">
+              {PAUSE_REASONS.map((r) => (
+                <button
+                  key={r.code}
+                  type="button"
+                  class="button reason"
+                  disabled={busy}
+                  onClick={() => void run(() => pauseOperation(item, r.code)).then((ok) => ok && setPausing(false))}
+                >
+                  {r.label}
+                </button>
+              ))}
+              <button type="button" class="button button--quiet" onClick={() => setPausing(false)}>
+                Back
+              </button>
+            </div>
+          )}
+          <CountEntry item={item} siteId={siteId} />
         </>
       ) : (
-        <p>
-          Nothing is running.{" "}
-          {next ? `Next: ${next.order_number} (${next.product_sku}, ${next.quantity} pcs).` : "The queue is empty."}
-        </p>
+        <>
+          <p>
+            Nothing is running.{" "}
+            {next ? `Next: ${next.order_number} (${next.product_sku}, ${next.quantity} pcs).` : "The queue is empty."}
+          </p>
+          {next && (
+            <button type="button" class="button" disabled={busy} onClick={() => void run(() => startOperation(next))}>
+              Start {next.order_number} operation {next.operation.seq}
+            </button>
+          )}
+        </>
       )}
+      {error && <Notice kind="error">{error}</Notice>}
       <p class="muted small">
-        Starting, pausing and counting are recorded at the line terminal for now; this screen shows them
-        {at ? ` as of ${dateTime(at)}` : ""}.
+        Changes made here are kept on the tablet and sent when it is online; the queue is
+        {at ? ` as of ${dateTime(at)}` : " loaded with a connection"}.
       </p>
     </section>
   );
 }
 
-function QualityChecks({ operationId, online }: { operationId: string; online: boolean }) {
-  const due = useStored(() => dueChecks(operationId, false), [operationId], ["cache"]);
-  useFresh(() => dueChecks(operationId, true), [operationId, online]);
-  const checks = due?.value ?? [];
+function CountEntry({ item, siteId }: { item: QueueItem; siteId: string }) {
+  const [good, setGood] = useState("");
+  const [scrap, setScrap] = useState("");
+  const [defect, setDefect] = useState("");
+  const [busy, error, run] = useAction();
+  const codes = useStored(() => defectCodesOf(siteId, false), [siteId], ["cache"]);
+  useFresh(() => defectCodesOf(siteId, true), [siteId, browserOnline.value]);
+  const scrapUnits = Number(scrap || "0");
+  return (
+    <form
+      class="subform"
+      aria-label="Count units"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void run(() => recordCounts(item, Number(good || "0"), scrapUnits, defect || null)).then((ok) => {
+          if (!ok) return;
+          setGood("");
+          setScrap("");
+          setDefect("");
+        });
+      }}
+    >
+      <div class="row row--end">
+        <div class="grow">
+          <label for="count-good">Good units</label>
+          <input
+            id="count-good"
+            type="number"
+            inputMode="numeric"
+            min="0"
+            step="1"
+            value={good}
+            onInput={(e) => setGood(e.currentTarget.value)}
+          />
+        </div>
+        <div class="grow">
+          <label for="count-scrap">Scrap units</label>
+          <input
+            id="count-scrap"
+            type="number"
+            inputMode="numeric"
+            min="0"
+            step="1"
+            value={scrap}
+            onInput={(e) => setScrap(e.currentTarget.value)}
+          />
+        </div>
+        {scrapUnits > 0 && (
+          <div class="grow">
+            <label for="count-defect">Defect</label>
+            <select id="count-defect" value={defect} onChange={(e) => setDefect(e.currentTarget.value)}>
+              <option value="" disabled>
+                Choose a defect
+              </option>
+              {(codes?.value ?? []).map((c) => (
+                <option key={c.id} value={c.code}>
+                  {c.code} · {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <button type="submit" class="button" disabled={busy || (!good && !scrap)}>
+          Record count
+        </button>
+      </div>
+      {error && <Notice kind="error">{error}</Notice>}
+    </form>
+  );
+}
+
+function QualityChecks({ item, online }: { item: QueueItem; online: boolean }) {
+  const operationId = item.operation.id;
+  const synced = lastSyncAt.value;
+  const checks = useStored(() => operationChecks(operationId), [operationId], ["cache", "outbox", "meta"]) ?? [];
+  useFresh(() => dueChecks(operationId, true), [operationId, online, synced]);
   return (
     <section class="card" aria-labelledby="checks-title" data-testid="quality-checks">
       <h2 id="checks-title">Quality checks</h2>
@@ -140,18 +307,77 @@ function QualityChecks({ operationId, online }: { operationId: string; online: b
           {checks.map((c) => {
             const open = c.missing_slots.length + c.failed_slots.length;
             const gate = c.required && open > 0;
+            const pending = c.pending ?? [];
             return (
-              <li key={c.characteristic_id} class={`list__item${gate ? " flagged" : ""}`}>
+              <li key={c.characteristic_id} class={`list__item${gate ? " flagged" : ""}`} data-testid="quality-check">
                 <strong>{c.name}</strong> — {c.passed} of {c.due} samples passed
                 {c.failed_slots.length > 0 && `, ${c.failed_slots.length} failed`}
+                {pending.length > 0 && (
+                  <span class="tag tag--muted">
+                    {pending.length} recorded here, not synced
+                  </span>
+                )}
                 {gate && <p class="flag">Gate: the operation cannot be completed until these checks pass.</p>}
                 {!gate && open === 0 && <p class="muted small">Up to date.</p>}
+                <CheckEntry item={item} check={c} />
               </li>
             );
           })}
         </ul>
       )}
     </section>
+  );
+}
+
+function CheckEntry({ item, check }: { item: QueueItem; check: DueCheck }) {
+  const [text, setText] = useState("");
+  const [busy, error, run] = useAction();
+  const id = `check-${check.characteristic_id}`;
+  if (check.kind === "pass_fail") {
+    return (
+      <div class="row" role="group" aria-label={`Record ${check.name}`}>
+        <button type="button" class="button" disabled={busy} onClick={() => void run(() => recordCheck(item, check, { passed: true }))}>
+          Pass
+        </button>
+        <button
+          type="button"
+          class="button button--quiet"
+          disabled={busy}
+          onClick={() => void run(() => recordCheck(item, check, { passed: false }))}
+        >
+          Fail
+        </button>
+        {error && <Notice kind="error">{error}</Notice>}
+      </div>
+    );
+  }
+  const numeric = check.kind === "numeric";
+  const values = numeric ? parseMeasurements(text) : null;
+  return (
+    <form
+      class="subform row row--end"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const answer = numeric ? (values ? { values } : null) : text.trim() ? { value: text.trim() } : null;
+        if (!answer) return;
+        void run(() => recordCheck(item, check, answer)).then((ok) => ok && setText(""));
+      }}
+    >
+      <div class="grow">
+        <label for={id}>{numeric ? `${check.name}: measured value(s)` : `${check.name}: result`}</label>
+        <input
+          id={id}
+          inputMode={numeric ? "decimal" : "text"}
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+          aria-invalid={numeric && text.trim() !== "" && values === null}
+        />
+      </div>
+      <button type="submit" class="button" disabled={busy || (numeric ? values === null : !text.trim())}>
+        Record check
+      </button>
+      {error && <Notice kind="error">{error}</Notice>}
+    </form>
   );
 }
 
