@@ -26,6 +26,7 @@ from backend.replication.service import SyncService, service_for
 from backend.replication.store import SqlSnapshot, current_user
 
 KEEPALIVE_SECONDS: Final = 25.0
+NEWLINE: Final = "\n"
 JSON: Final = "application/json"
 
 
@@ -100,15 +101,15 @@ class SyncController(Controller):
         async def stream() -> AsyncIterator[ServerSentEventMessage]:
             sub = service.hub.subscribe(await current())
             try:
-                yield ServerSentEventMessage(data=None, comment="connected")
+                yield ServerSentEventMessage(data=None, comment="connected", sep=NEWLINE)
                 while True:
                     if await sub.wait(KEEPALIVE_SECONDS):
                         if sub.rescope:
                             sub.rescope = False
                             sub.keys = await current()
-                        yield ServerSentEventMessage(event="poke", data="{}")
+                        yield ServerSentEventMessage(event="poke", data="{}", sep=NEWLINE)
                     else:
-                        yield ServerSentEventMessage(data=None, comment="keepalive")
+                        yield ServerSentEventMessage(data=None, comment="keepalive", sep=NEWLINE)
             finally:
                 await service.hub.unsubscribe(sub)
 

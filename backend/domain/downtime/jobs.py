@@ -23,7 +23,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from backend.db.locks import take_write_lock
 from backend.domain.downtime.services import evaluate_open_stops
 from backend.lib.clock import Clock
 
@@ -41,8 +40,6 @@ async def watch_once(session_maker: async_sessionmaker[Any], clock: Clock) -> in
             mine = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             if not mine:
                 return None
-        else:
-            await take_write_lock(session, "downtime_events")
         raised = await evaluate_open_stops(session, clock)
         await session.commit()
     return raised

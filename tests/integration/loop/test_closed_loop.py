@@ -10,6 +10,7 @@ the user property `run_bit_to_push_s`); it is measured, never asserted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections.abc import Callable
@@ -60,6 +61,11 @@ async def _until(check: Callable[[], Any], step: float = 0.05) -> Any:
     return found
 
 
+async def _cancel(task: asyncio.Task[Any]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 def _ok(r: httpx.Response, status: int = 200) -> Any:
     assert r.status_code == status, r.text
     return r.json()
@@ -93,13 +99,13 @@ async def test_a_plc_stop_becomes_one_pushed_ticket_whose_close_explains_the_oee
     plant = Plant(["M1"], opcua_port=free_port(), modbus_port=free_port(), random_stops=False, cycle_s=0.5)
     await plant.start()
     ticking = asyncio.create_task(plant.run(0.1))
-    collector_task: asyncio.Task[None] | None = None
     app = create_app(msgspec.structs.replace(settings, background_jobs=True), clock=SystemClock())
     try:
         async with (
             asyncio.timeout(120),
             serving(app) as url,
             httpx.AsyncClient(base_url=url, timeout=10) as api,
+            contextlib.AsyncExitStack() as stack,
         ):
             settings_in = {
                 "debounce_s": 0.5,
@@ -120,7 +126,8 @@ async def test_a_plc_stop_becomes_one_pushed_ticket_whose_close_explains_the_oee
                 publishing_interval_ms=50,
                 extra_collector="flush_interval_ms = 20",
             )
-            collector_task = asyncio.create_task(Collector(parse_config(config)).run())
+            collector = asyncio.create_task(Collector(parse_config(config)).run())
+            stack.push_async_callback(_cancel, collector)  # stops before the API does
 
             async def first_running() -> datetime | None:
                 rows = _ok(await api.get(f"/api/machines/{machine.id}/state-changes", headers=admin))
@@ -207,9 +214,5 @@ async def test_a_plc_stop_becomes_one_pushed_ticket_whose_close_explains_the_oee
             assert figure["availability"] < 1
             assert figure["loss_tree"][f"downtime:{REASON}"] == inputs["downtime_s"]
     finally:
-        if collector_task is not None:
-            collector_task.cancel()
-            await asyncio.gather(collector_task, return_exceptions=True)
-        ticking.cancel()
-        await asyncio.gather(ticking, return_exceptions=True)
+        await _cancel(ticking)
         await plant.stop()

@@ -70,6 +70,7 @@ async def test_the_watcher_raises_the_ticket_of_a_stop_that_goes_on(
     session_maker: async_sessionmaker[Any],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    clock.set(_at(0))
     monkeypatch.setattr(app_module, "BACKGROUND", [lambda app: downtime_watcher(app, every=0.05)])
     app = create_app(msgspec.structs.replace(settings, background_jobs=True), clock=clock)
     async with AsyncTestClient(app=app) as client:
