@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
 
 import backend.db.types
-
+from alembic import op
 
 revision: str = "b3907a59d419"
 down_revision: str | Sequence[str] | None = "da62f5c1eaa1"

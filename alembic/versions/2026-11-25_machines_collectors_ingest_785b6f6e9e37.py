@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
 
 import backend.db.types
-
+from alembic import op
 
 revision: str = "785b6f6e9e37"
 down_revision: str | Sequence[str] | None = "a1886bc75e3e"

@@ -18,6 +18,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+SQLITE_BEGIN = "sqlite_begin"
+
+
 def _sqlite_begin(conn: Any) -> None:
     """Begin explicitly, so reads share one snapshot with the writes after them and SAVEPOINTs
     nest inside the transaction (the driver's own implicit BEGIN only precedes DML).
@@ -25,8 +28,12 @@ def _sqlite_begin(conn: Any) -> None:
     IMMEDIATE: the transaction queues for the write lock (up to the busy timeout) when it begins.
     A deferred one that read first is refused at once ("database is locked") if it then writes
     after another connection committed, which under steady ingest is most read-then-write
-    requests (authentication touches the device, logins, job claims)."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    requests (authentication touches the device, logins, job claims).
+
+    A read-only connection asks for `execution_options(sqlite_begin="DEFERRED")`: it then reads one
+    WAL snapshot without taking the write lock (the sync server's pulls)."""
+    mode = conn.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
 
 def _driver_stays_out(dbapi_connection: Any, _record: Any) -> None:

@@ -22,10 +22,6 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sync.errors import MutationRejected
-from sync.merge import Decision, FieldDecision, FieldEdit, FieldPolicy, FieldState, merge_field
-from sync.registry import MutationContext
-
 from backend.lib.clock import Clock, FixedClock
 from backend.lib.errors import (
     Conflict,
@@ -35,6 +31,9 @@ from backend.lib.errors import (
     NotFound,
     ValidationFailed,
 )
+from sync.errors import MutationRejected
+from sync.merge import Decision, FieldDecision, FieldEdit, FieldPolicy, FieldState, merge_field
+from sync.registry import MutationContext
 
 
 class OfflineTx(Protocol):

@@ -23,9 +23,12 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, String
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 SITE_PREFIX = "site:"
 
@@ -49,6 +52,29 @@ def sites_in(scope: Iterable[str]) -> list[uuid.UUID]:
             except ValueError:
                 continue
     return sorted(found)
+
+
+class id_list(FunctionElement[str]):
+    """The ids of an (ordered) subquery as one comma-separated string: `group_concat` on SQLite,
+    `string_agg` on PostgreSQL. Parse it with `parse_ids`."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(id_list)
+def _group_concat(element: id_list, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(id_list, "postgresql")
+def _string_agg(element: id_list, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"string_agg(CAST({compiler.process(element.clauses, **kw)} AS TEXT), ',')"
+
+
+def parse_ids(text: str | None) -> list[uuid.UUID]:
+    """The ids of an `id_list` (SQLite stores them as bare hex, PostgreSQL as UUID text)."""
+    return [uuid.UUID(part) for part in text.split(",")] if text else []
 
 
 @dataclass(frozen=True)

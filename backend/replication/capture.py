@@ -20,9 +20,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, cast
 
-from sqlalchemy import Connection, Engine, event, inspect, select
+from sqlalchemy import Connection, Engine, Table, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
@@ -206,7 +206,7 @@ def _field_rows(session: Session, obj: Any, tracked: Tracked) -> list[dict[str, 
 
 
 def write_field_versions(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    table = SyncFieldVersion.__table__
+    table = cast(Table, SyncFieldVersion.__table__)
     insert = pg_insert(table) if conn.dialect.name == "postgresql" else sqlite_insert(table)
     stmt = insert.on_conflict_do_update(
         index_elements=[table.c.entity, table.c.row_id, table.c.field],

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from sqlalchemy import Connection, Table, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,8 +29,8 @@ NOTIFY_LIMIT: Final = 7000
 """PostgreSQL payloads stay under 8000 bytes; a bigger set of keys nudges everyone (`*`)."""
 EVERYONE: Final = "*"
 
-CLOCK = SyncClock.__table__
-CHANGES = SyncChange.__table__
+CLOCK = cast(Table, SyncClock.__table__)
+CHANGES = cast(Table, SyncChange.__table__)
 
 
 @dataclass
@@ -124,7 +124,9 @@ def notify(conn: Connection, keys: Iterable[str]) -> None:
     payload = json.dumps(sorted(set(keys)), separators=(",", ":"))
     if len(payload) > NOTIFY_LIMIT:
         payload = json.dumps([EVERYONE])
-    conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": NOTIFY_CHANNEL, "payload": payload})
+    conn.execute(
+        text("SELECT pg_notify(:channel, :payload)"), {"channel": NOTIFY_CHANNEL, "payload": payload}
+    )
 
 
 def decode_nudge(payload: str) -> frozenset[str]:
@@ -137,4 +139,5 @@ def decode_nudge(payload: str) -> frozenset[str]:
     return frozenset(str(k) for k in keys)
 
 
-CLOCK_QUERY = select(CLOCK.c.last_change_id, CLOCK.c.horizon, CLOCK.c.epoch).where(CLOCK.c.id == CLOCK_ROW)
+CLOCK_COLUMNS = (CLOCK.c.last_change_id, CLOCK.c.horizon, CLOCK.c.epoch)
+CLOCK_QUERY = select(*CLOCK_COLUMNS).where(CLOCK.c.id == CLOCK_ROW)

@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Session
-
-from sync.errors import MutationRejected
-from sync.merge import ConflictRecord, Decision, FieldDecision, ResolveArgs, resolution_edit
-from sync.registry import Notice
-from sync.store import Row, ScopeKeys
 
 from backend.db.offline import Ctx, FieldRule, merge
 from backend.db.replica import site_key, sites_in
@@ -24,9 +19,13 @@ from backend.domain.people.roles import PLANNING_ROLES, Actor
 from backend.replication.changelog import Change
 from backend.replication.models import SyncClient, SyncConflict, SyncFieldVersion
 from backend.replication.rows import stamp_version
+from sync.errors import MutationRejected
+from sync.merge import ConflictRecord, Decision, FieldDecision, ResolveArgs, resolution_edit
+from sync.registry import Notice
+from sync.store import Row, ScopeKeys
 
 ENTITY = "conflict"
-TABLE = SyncConflict.__table__
+TABLE = cast(Table, SyncConflict.__table__)
 
 
 def person_key(site_id: uuid.UUID | str, user_id: uuid.UUID | str) -> str:
@@ -46,7 +45,7 @@ def capture_rule(session: Session, obj: Any, kind: str) -> list[Change]:
     return [Change(ENTITY, str(obj.id), set(conflict_keys(obj.site_id, obj.people or [])), op, obj.version)]
 
 
-def wire(row: Mapping[str, Any]) -> dict[str, Any]:
+def wire(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {
         "id": str(row["id"]),
         "entity": row["entity"],
@@ -72,7 +71,7 @@ class ConflictSource:
     entities = (ENTITY,)
     BATCH = 500
 
-    def _row(self, mapping: Mapping[str, Any]) -> Row:
+    def _row(self, mapping: Mapping[Any, Any]) -> Row:
         scopes = conflict_keys(mapping["site_id"], mapping["people"] or [])
         version = int(mapping["version"]) if mapping["version"] is not None else stamp_version(None)
         return Row(ENTITY, str(mapping["id"]), version, wire(mapping), scopes)
@@ -125,7 +124,9 @@ async def _winner(session: Any, record: ConflictRecord) -> str | None:
     return None if found is None else str(found)
 
 
-async def add_conflict(tx: Any, decision: FieldDecision, *, site_id: uuid.UUID, people: Iterable[Any]) -> None:
+async def add_conflict(
+    tx: Any, decision: FieldDecision, *, site_id: uuid.UUID, people: Iterable[Any]
+) -> None:
     record = decision.conflict
     if record is None:
         return

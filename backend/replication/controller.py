@@ -15,15 +15,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
+from backend.domain.people import services as people
+from backend.domain.people.roles import Actor
+from backend.replication.scope import device_scope, nudge_keys, scope_of, scope_query
+from backend.replication.service import SyncService, service_for
+from backend.replication.store import SqlSnapshot, current_user
 from sync.http import HttpAnswer, respond, serve_pull, serve_push
 from sync.messages import Unauthorized
 from sync.store import ScopeKeys
-
-from backend.domain.people import services as people
-from backend.domain.people.roles import Actor
-from backend.replication.scope import device_scope, nudge_keys
-from backend.replication.service import SyncService, service_for
-from backend.replication.store import SqlSnapshot, current_user
 
 KEEPALIVE_SECONDS: Final = 25.0
 NEWLINE: Final = "\n"
@@ -81,13 +80,15 @@ class SyncController(Controller):
         actor = await _actor(request)
         if actor is None or actor.device_id is None:
             return _unauthorized(service)
-        user_id = actor.user_id
+        user_id, client_id = actor.user_id, str(actor.device_id)
 
         async def scope(snap: SqlSnapshot) -> ScopeKeys:
-            return await device_scope(snap.conn, user_id)
+            return scope_of(user_id, await service.store.preload(snap, client_id, scope_query(user_id)))
 
         body = await request.body()
-        return _response(await serve_pull(service.engine, body, device_id=actor.device_id, resolve_scope=scope))
+        return _response(
+            await serve_pull(service.engine, body, device_id=actor.device_id, resolve_scope=scope)
+        )
 
     @get("/events")
     async def events(self, request: Request[Any, Any, Any], actor: Actor) -> ServerSentEvent:
@@ -114,4 +115,3 @@ class SyncController(Controller):
                 await service.hub.unsubscribe(sub)
 
         return ServerSentEvent(stream())
-

@@ -38,11 +38,24 @@ class Subscription:
         self.rescope = False
         """Set when a nudge concerned the subscriber's user (grants or role may have changed)."""
         self._event = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+
+    @property
+    def poked(self) -> bool:
+        return self._event.is_set()
 
     def poke(self, keys: frozenset[str] = frozenset()) -> None:
+        """Safe to call from any thread: commits may run outside the stream's event loop."""
         if EVERYONE in keys or any(k.startswith(USER_PREFIX) for k in keys & self.keys):
             self.rescope = True
-        self._event.set()
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            self._event.set()
+        else:
+            self._loop.call_soon_threadsafe(self._event.set)
 
     async def wait(self, timeout: float) -> bool:
         """True when poked (the pokes so far are consumed), False after `timeout` seconds."""
@@ -66,8 +79,8 @@ class Hub:
             _LOCAL.setdefault(self.url, set()).add(self)
 
     @property
-    def subscribers(self) -> int:
-        return len(self._subs)
+    def subscriptions(self) -> list[Subscription]:
+        return list(self._subs)
 
     def subscribe(self, keys: Iterable[str]) -> Subscription:
         sub = Subscription(keys)
@@ -97,7 +110,7 @@ class Hub:
         _LOCAL.get(self.url, set()).discard(self)
 
     async def _listen(self) -> None:
-        import asyncpg
+        import asyncpg  # type: ignore[import-untyped]
 
         attempt = 0
         while self._subs:
@@ -106,7 +119,7 @@ class Hub:
             try:
                 conn = await asyncpg.connect(self.dsn)
                 await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
-                conn.add_termination_listener(lambda _c: lost.set())
+                conn.add_termination_listener(lambda _c, lost=lost: lost.set())
                 self.listening.set()
                 attempt = 0
                 await lost.wait()

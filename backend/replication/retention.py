@@ -14,9 +14,9 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,7 +26,7 @@ from backend.replication.models import CLOCK_ROW, SyncMutationResult
 
 log = logging.getLogger("gemba.sync")
 EVERY_SECONDS = 3600.0
-RESULTS = SyncMutationResult.__table__
+RESULTS = cast(Table, SyncMutationResult.__table__)
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,7 @@ async def prune_upto(session: AsyncSession, upto: int) -> int:
         return 0
     deleted = await session.execute(delete(CHANGES).where(CHANGES.c.change_id <= upto))
     await session.execute(
-        update(CLOCK)
-        .where(CLOCK.c.id == CLOCK_ROW, CLOCK.c.horizon < upto)
-        .values(horizon=upto)
+        update(CLOCK).where(CLOCK.c.id == CLOCK_ROW, CLOCK.c.horizon < upto).values(horizon=upto)
     )
     return int(getattr(deleted, "rowcount", 0) or 0)
 
@@ -65,7 +63,9 @@ async def prune_loop(maker: async_sessionmaker[Any], clock: Clock, days: int, ev
                 pruned = await prune(session, clock, days)
                 await session.commit()
             if pruned.changes or pruned.results:
-                log.info("sync retention: horizon %d, %d changes and %d results pruned", *vars(pruned).values())
+                log.info(
+                    "sync retention: horizon %d, %d changes and %d results pruned", *vars(pruned).values()
+                )
         except DBAPIError as exc:
             log.info("sync retention pass failed, retrying later: %s", exc.orig)
         except Exception:

@@ -4,16 +4,40 @@ first sync's snapshot), shaped into wire data with their scope keys and version.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
-
-from sync.store import Row, ScopeKeys
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from backend.db.replica import Replicated, site_key, sites_in
+from sync.store import Row, ScopeKeys
+
+
+class key_order(ColumnElement[Any]):
+    """A column SQLite must not pick an index for (`+column`), so that a keyset page walks the
+    primary key in order instead of sorting every row of the site for each page."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(key_order)
+def _plain(element: key_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(key_order, "sqlite")
+def _unindexed(element: key_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + compiler.process(element.column, **kw)
 
 
 class RowSource(Protocol):
@@ -51,15 +75,23 @@ class TableSource:
     def __init__(self, spec: Replicated) -> None:
         self.spec = spec
         self.entities = (spec.entity,)
-        columns: list[ColumnElement[Any]] = [expr.label(name) for name, expr in spec.fields.items()]
-        columns += [k.label(f"_k{i}") for i, k in enumerate(spec.key)]
-        columns.append(spec.site.label("_site"))
+        self._names = list(spec.fields)
+        exprs: list[ColumnElement[Any]] = list(spec.fields.values())
+
+        def position(expr: Any) -> int:
+            for index, known in enumerate(exprs):
+                if known is expr:
+                    return index
+            exprs.append(expr)
+            return len(exprs) - 1
+
+        self._keys = [position(k) for k in spec.key]
+        self._site = position(spec.site)
         version = spec.version if spec.version is not None else spec.stamp
         assert version is not None
-        columns.append(version.label("_v"))
-        active = spec.active if spec.active is not None else true()
-        columns.append(active.label("_in"))
-        stmt = select(*columns).select_from(spec.model)
+        self._version = position(version)
+        self._active = None if spec.active is None else position(spec.active)
+        stmt = select(*(e.label(f"c{i}") for i, e in enumerate(exprs))).select_from(spec.model)
         for target, onclause in spec.joins:
             stmt = stmt.join(target, onclause)
         self._select = stmt
@@ -86,29 +118,35 @@ class TableSource:
             return stmt.where(self.spec.key[0] > key[0])
         return stmt.where(tuple_(*self.spec.key) > tuple_(*key))
 
-    def _rows(self, raw: Iterable[Mapping[str, Any]]) -> list[tuple[dict[str, Any], Mapping[str, Any]]]:
-        spec = self.spec
-        found = []
-        for mapping in raw:
-            data = {name: mapping[name] for name in spec.fields}
-            if spec.shape is not None:
-                spec.shape(data)
-            found.append((data, mapping))
-        return found
-
-    async def _finish(self, conn: AsyncConnection, raw: Sequence[Mapping[str, Any]]) -> list[Row]:
-        spec = self.spec
-        shaped = self._rows(raw)
+    async def _finish(self, conn: AsyncConnection, raw: Sequence[Sequence[Any]]) -> list[Row]:
+        spec, names, shape = self.spec, self._names, self.spec.shape
+        shaped = []
+        for values in raw:
+            data = dict(zip(names, values, strict=False))
+            if shape is not None:
+                shape(data)
+            shaped.append(data)
         if spec.enrich is not None and shaped:
-            await spec.enrich(conn, [data for data, _ in shaped])
+            await spec.enrich(conn, shaped)
+        keys, site, version_at, active = self._keys, self._site, self._version, self._active
+        single = keys[0] if len(keys) == 1 else None
+        entity = spec.entity
+        outside: frozenset[str] = frozenset()
+        scopes: dict[Any, frozenset[str]] = {}
         rows = []
-        for data, mapping in shaped:
-            row_id = ":".join(str(mapping[f"_k{i}"]) for i in range(len(spec.key)))
-            version = mapping["_v"]
-            if not isinstance(version, int):
+        for data, values in zip(shaped, raw, strict=True):
+            row_id = str(values[single]) if single is not None else ":".join(str(values[k]) for k in keys)
+            version = values[version_at]
+            if version.__class__ is not int:
                 version = stamp_version(version)
-            scopes = frozenset({site_key(mapping["_site"])}) if mapping["_in"] else frozenset()
-            rows.append(Row(spec.entity, row_id, version, data, scopes))
+            if active is None or values[active]:
+                where = values[site]
+                keyset = scopes.get(where)
+                if keyset is None:
+                    keyset = scopes[where] = frozenset({site_key(where)})
+            else:
+                keyset = outside
+            rows.append(Row(entity, row_id, version, data, keyset))
         return rows
 
     async def read(self, conn: AsyncConnection, entity: str, ids: Sequence[str]) -> list[Row]:
@@ -116,7 +154,7 @@ class TableSource:
         if not keys:
             return []
         result = await conn.execute(self._where_key(self._select, keys))
-        return await self._finish(conn, result.mappings().all())
+        return await self._finish(conn, result.all())
 
     async def scan(
         self, conn: AsyncConnection, entity: str, scope: ScopeKeys, after: str | None, limit: int
@@ -124,14 +162,14 @@ class TableSource:
         sites = sites_in(scope)
         if not sites or limit < 1:
             return []
-        stmt = self._select.where(self.spec.site.in_(sites))
+        stmt = self._select.where(key_order(self.spec.site).in_(sites))
         if self.spec.active is not None:
             stmt = stmt.where(self.spec.active)
         if after is not None:
             stmt = self._after(stmt, after)
         stmt = stmt.order_by(*self.spec.key).limit(limit)
         result = await conn.execute(stmt)
-        return await self._finish(conn, result.mappings().all())
+        return await self._finish(conn, result.all())
 
 
 class Catalog:
@@ -149,7 +187,9 @@ class Catalog:
     def source(self, entity: str) -> RowSource | None:
         return self._by_entity.get(entity)
 
-    async def read(self, conn: AsyncConnection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Row]:
+    async def read(
+        self, conn: AsyncConnection, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], Row]:
         wanted: dict[str, list[str]] = {}
         for entity, row_id in keys:
             wanted.setdefault(entity, []).append(row_id)

@@ -9,18 +9,18 @@ the device's next pull starts a new sequence that replaces its replica.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-
-from sync.store import ScopeKeys
 
 from backend.db.replica import site_key
 from backend.domain.people.models import User, UserSite
 from backend.domain.people.roles import PLANNING_ROLES, Role
 from backend.replication.conflicts import person_key, review_key
 from backend.replication.entities import user_key
+from sync.store import ScopeKeys
 
 
 def scope_keys(user_id: uuid.UUID, role: Role | str, sites: Iterable[uuid.UUID]) -> ScopeKeys:
@@ -34,12 +34,23 @@ def scope_keys(user_id: uuid.UUID, role: Role | str, sites: Iterable[uuid.UUID])
     return frozenset(keys)
 
 
-async def device_scope(conn: AsyncConnection, user_id: uuid.UUID) -> ScopeKeys:
-    user = (await conn.execute(select(User.role, User.active).where(User.id == user_id))).first()
-    if user is None or not user.active:
+def scope_query(user_id: uuid.UUID) -> Select[str, bool, uuid.UUID]:
+    """The user's role, whether active, and sites: one row per site (one with no site)."""
+    return (
+        select(User.role, User.active, UserSite.site_id)
+        .outerjoin(UserSite, UserSite.user_id == User.id)
+        .where(User.id == user_id)
+    )
+
+
+def scope_of(user_id: uuid.UUID, rows: Sequence[Any]) -> ScopeKeys:
+    if not rows or not rows[0].active:
         return frozenset()
-    sites = (await conn.execute(select(UserSite.site_id).where(UserSite.user_id == user_id))).scalars()
-    return scope_keys(user_id, user.role, sites)
+    return scope_keys(user_id, rows[0].role, [r.site_id for r in rows if r.site_id is not None])
+
+
+async def device_scope(conn: AsyncConnection, user_id: uuid.UUID) -> ScopeKeys:
+    return scope_of(user_id, (await conn.execute(scope_query(user_id))).all())
 
 
 def nudge_keys(user_id: uuid.UUID, scope: ScopeKeys) -> frozenset[str]:

@@ -6,15 +6,14 @@ from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sync.engine import Engine
-from sync.versions import VersionPolicy
-
 from backend.domain.people.roles import Actor
 from backend.lib.clock import Clock
 from backend.replication.entities import catalog
 from backend.replication.fanout import Hub
 from backend.replication.registry import build_registry
 from backend.replication.store import SqlSnapshot, SqlStore, SqlTx
+from sync.engine import Engine
+from sync.versions import VersionPolicy
 
 SCHEMA_VERSION: Final = 1
 """The entities and wire shapes this server replicates (see `sync/PROTOCOL.md`, §16)."""

@@ -8,10 +8,25 @@ from backend.domain.assets.models import Asset
 
 ASSET = "asset"
 
-_FIELDS = (
-    "id site_id parent_id level code name asset_class criticality manufacturer model serial "
-    "install_date status label_token retired_at created_at updated_at"
-).split()
+_FIELDS = [
+    "id",
+    "site_id",
+    "parent_id",
+    "level",
+    "code",
+    "name",
+    "asset_class",
+    "criticality",
+    "manufacturer",
+    "model",
+    "serial",
+    "install_date",
+    "status",
+    "label_token",
+    "retired_at",
+    "created_at",
+    "updated_at",
+]
 
 REPLICA = Replica(
     tables=(

@@ -12,9 +12,6 @@ from typing import Annotated, Any
 import msgspec
 from sqlalchemy import select
 
-from sync.merge import SURFACE, Decision, FieldEdit
-from sync.registry import MutationContext, MutatorRegistry, Notice
-
 from backend.db.offline import FieldRule, OfflineTx, Target, merge
 from backend.domain.downtime import services
 from backend.domain.downtime.models import DowntimeEvent
@@ -22,6 +19,8 @@ from backend.domain.downtime.replica import DOWNTIME_EVENT
 from backend.domain.people.roles import Actor
 from backend.lib.errors import NotFound
 from backend.lib.schema import Input
+from sync.merge import SURFACE, Decision, FieldEdit
+from sync.registry import MutationContext, MutatorRegistry, Notice
 
 Ctx = MutationContext[OfflineTx, Actor]
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sync.registry import MutationContext, MutatorRegistry, Notice
-
 from backend.db.offline import OfflineTx, occurred_clock
 from backend.domain.inventory import services
 from backend.domain.inventory.schemas import IssueCreate, Note, Quantity, ReturnCreate
@@ -20,6 +18,7 @@ from backend.domain.inventory.services import Posted
 from backend.domain.maintenance.schemas import AwareDatetime
 from backend.domain.people.roles import Actor
 from backend.lib.schema import Input
+from sync.registry import MutationContext, MutatorRegistry, Notice
 
 Ctx = MutationContext[OfflineTx, Actor]
 
@@ -57,7 +56,9 @@ async def issue(ctx: Ctx, args: StockArgs) -> Notice | None:
         quantity=args.quantity,
         note=args.note,
     )
-    posted = await services.issue_to_work_order(ctx.tx.session, ctx.auth, data, ctx.tx.clock, **_key(ctx, args))
+    posted = await services.issue_to_work_order(
+        ctx.tx.session, ctx.auth, data, ctx.tx.clock, **_key(ctx, args)
+    )
     return _notice(posted)
 
 

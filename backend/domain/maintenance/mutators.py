@@ -17,9 +17,6 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sync.merge import SURFACE, Decision, FieldDecision, FieldEdit, RuleDecision, ruled
-from sync.registry import MutationContext, MutatorRegistry, Notice
-
 from backend.db.offline import FieldRule, OfflineTx, Target, merge, occurred_clock
 from backend.domain.maintenance import services
 from backend.domain.maintenance.models import WorkOrder, WorkOrderChecklistItem
@@ -41,6 +38,8 @@ from backend.domain.maintenance.schemas import (
 from backend.domain.people.roles import Actor
 from backend.lib.errors import IllegalTransition, NotFound
 from backend.lib.schema import Input, LongText, Name, ShortText
+from sync.merge import SURFACE, Decision, FieldDecision, FieldEdit, RuleDecision, ruled
+from sync.registry import MutationContext, MutatorRegistry, Notice
 
 Ctx = MutationContext[OfflineTx, Actor]
 BaseVersion = Annotated[int, msgspec.Meta(ge=0, le=2**53 - 1)]
@@ -151,9 +150,9 @@ class TimerStopArgs(Input):
 class FailureCodesArgs(Input):
     id: uuid.UUID
     base_version: BaseVersion
-    problem_code_id: uuid.UUID | None | msgspec.UnsetType = msgspec.UNSET
-    cause_code_id: uuid.UUID | None | msgspec.UnsetType = msgspec.UNSET
-    remedy_code_id: uuid.UUID | None | msgspec.UnsetType = msgspec.UNSET
+    problem_code_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
+    cause_code_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
+    remedy_code_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class RequestArgs(Input):
@@ -196,7 +195,9 @@ async def locked_item(session: AsyncSession, item_id: uuid.UUID) -> WorkOrderChe
 def notice_for(decisions: list[FieldDecision]) -> Notice | None:
     lost = [d.field for d in decisions if d.decision is Decision.CONFLICT]
     if lost:
-        return Notice("conflict", f"someone else changed {', '.join(lost)} first; both values are kept for review")
+        return Notice(
+            "conflict", f"someone else changed {', '.join(lost)} first; both values are kept for review"
+        )
     kept = [d.field for d in decisions if d.decision is Decision.KEPT]
     if kept:
         return Notice("superseded", f"{', '.join(kept)} had already moved on")
@@ -328,7 +329,7 @@ async def failure_codes(ctx: Ctx, args: FailureCodesArgs) -> Notice | None:
         if decision.decision is Decision.APPLIED:
             applied[slot] = value
     if applied:
-        data = FailureCodesSet(**applied)  # type: ignore[arg-type]
+        data = FailureCodesSet(**applied)
         await services.set_failure_codes(ctx.tx.session, ctx.auth, wo.id, data, ctx.tx.clock)
     return notice_for(decisions)
 
@@ -364,7 +365,7 @@ def _code_rule(slot: str) -> FieldRule:
         return _target(wo, _code(getattr(wo, slot)))
 
     async def write(ctx: Ctx, row_id: str, value: Any) -> None:
-        data = FailureCodesSet(**{slot: None if value is None else uuid.UUID(str(value))})  # type: ignore[arg-type]
+        data = FailureCodesSet(**{slot: None if value is None else uuid.UUID(str(value))})
         await services.set_failure_codes(ctx.tx.session, ctx.auth, uuid.UUID(row_id), data, ctx.tx.clock)
 
     return FieldRule(WORKORDER, slot, SURFACE, read, write)

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from backend.db.replica import Follows, Replica, Replicated, Touch
+from backend.db.replica import Follows, Replica, Replicated, Touch, id_list, parse_ids
 from backend.domain.maintenance.models import (
     FailureCode,
     WorkOrder,
@@ -34,31 +33,54 @@ OFF_DEVICE = (Status.VERIFIED.value, Status.CANCELLED.value, Status.REJECTED.val
 ON_DEVICE: ColumnElement[bool] = WorkOrder.status.not_in(OFF_DEVICE)
 CODE_SLOTS = ("problem_code_id", "cause_code_id", "remedy_code_id")
 
-_WO_FIELDS = (
-    "id site_id number type status title description asset_id priority due_at estimated_hours "
-    "requested_by approved_by completed_by verified_by rejection_reason hold_reason cancel_reason "
-    "downtime_event_id pm_plan_id pm_occurrence_key checklist_template_id problem_code_id "
-    "cause_code_id remedy_code_id created_at approved_at started_at completed_at verified_at "
-    "cancelled_at version"
-).split()
+_WO_FIELDS = [
+    "id",
+    "site_id",
+    "number",
+    "type",
+    "status",
+    "title",
+    "description",
+    "asset_id",
+    "priority",
+    "due_at",
+    "estimated_hours",
+    "requested_by",
+    "approved_by",
+    "completed_by",
+    "verified_by",
+    "rejection_reason",
+    "hold_reason",
+    "cancel_reason",
+    "downtime_event_id",
+    "pm_plan_id",
+    "pm_occurrence_key",
+    "checklist_template_id",
+    "problem_code_id",
+    "cause_code_id",
+    "remedy_code_id",
+    "created_at",
+    "approved_at",
+    "started_at",
+    "completed_at",
+    "verified_at",
+    "cancelled_at",
+    "version",
+]
 
 
 def _columns(model: type[Any], names: str) -> dict[str, ColumnElement[Any]]:
     return {name: getattr(model, name) for name in names.split()}
 
 
-async def _assignees(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
-    ids = [row["id"] for row in rows]
-    stmt = (
-        select(WorkOrderAssignee.work_order_id, WorkOrderAssignee.user_id)
-        .where(WorkOrderAssignee.work_order_id.in_(ids))
-        .order_by(WorkOrderAssignee.assigned_at, WorkOrderAssignee.user_id)
-    )
-    found: dict[Any, list[Any]] = {}
-    for wo_id, user_id in await conn.execute(stmt):
-        found.setdefault(wo_id, []).append(user_id)
-    for row in rows:
-        row["assignee_ids"] = found.get(row["id"], [])
+def _assignees() -> ColumnElement[Any]:
+    """A work order's assignees, read with its row."""
+    link = WorkOrderAssignee
+    return select(id_list(link.user_id)).where(link.work_order_id == WorkOrder.id).scalar_subquery()
+
+
+def _work_order(row: dict[str, Any]) -> None:
+    row["assignee_ids"] = sorted(parse_ids(row["assignee_ids"]), key=str)
 
 
 def answer_value(kind: str, value_bool: Any, value_number: Any, value_text: Any) -> Any:
@@ -90,12 +112,12 @@ REPLICA = Replica(
         Replicated(
             entity=WORKORDER,
             model=WorkOrder,
-            fields={name: getattr(WorkOrder, name) for name in _WO_FIELDS},
+            fields={**{name: getattr(WorkOrder, name) for name in _WO_FIELDS}, "assignee_ids": _assignees()},
             key=(WorkOrder.id,),
             site=WorkOrder.site_id,
             version=WorkOrder.version,
             active=ON_DEVICE,
-            enrich=_assignees,
+            shape=_work_order,
             tracked={"status": ("status",), **{slot: (slot,) for slot in CODE_SLOTS}},
         ),
         Replicated(

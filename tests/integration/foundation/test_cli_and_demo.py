@@ -87,12 +87,14 @@ async def test_the_demo_plant_has_two_sites_with_lines_machines_and_every_role(s
         machines = await session.scalar(
             select(func.count()).where(Asset.site_id == site.id, Asset.level == "machine")
         )
-        lines = await session.scalar(select(func.count()).where(Asset.site_id == site.id, Asset.level == "line"))
+        lines = await session.scalar(
+            select(func.count()).where(Asset.site_id == site.id, Asset.level == "line")
+        )
         components = await session.scalar(
             select(func.count()).where(Asset.site_id == site.id, Asset.level == "component")
         )
         assert 8 <= (machines or 0) <= 12
-        assert 2 <= (lines or 0)
+        assert (lines or 0) >= 2
         assert (components or 0) > 0
     roles = set((await session.execute(select(User.role))).scalars())
     assert roles == {"technician", "operator", "planner", "manager", "admin"}

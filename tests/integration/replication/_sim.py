@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +19,8 @@ from sqlalchemy import JSON, BigInteger, Integer, String, delete, func, select, 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from backend.replication import capture
 from backend.lib.clock import utcnow
+from backend.replication import capture
 from backend.replication.changelog import CHANGES, CLOCK, Change, insert_changes
 from backend.replication.models import CLOCK_ROW, SyncClient, SyncFieldVersion, SyncMutationResult
 from backend.replication.retention import prune_upto
@@ -209,7 +209,9 @@ class SimSource:
     ) -> list[Row]:
         found: list[Row] = []
         while len(found) < limit:
-            stmt = select(SimRow.__table__).where(SimRow.entity == entity).order_by(SimRow.id).limit(self.BATCH)
+            stmt = (
+                select(SimRow.__table__).where(SimRow.entity == entity).order_by(SimRow.id).limit(self.BATCH)
+            )
             if after is not None:
                 stmt = stmt.where(SimRow.id > after)
             batch = (await conn.execute(stmt)).all()
@@ -225,7 +227,9 @@ class SimStore(SqlStore):
 
     async def save_result(self, tx: SqlTx, client_id: str, result: MutationResult) -> None:
         await super().save_result(tx, client_id, result)
-        tx.session.add(SimJournal(kind="mutation", client_id=client_id, mutation_id=result.id, detail=result.status))
+        tx.session.add(
+            SimJournal(kind="mutation", client_id=client_id, mutation_id=result.id, detail=result.status)
+        )
 
 
 async def user_scope(snap: SqlSnapshot, user: str) -> ScopeKeys:
@@ -307,11 +311,13 @@ class SqlTarget:
     async def _compact(self, keep: int) -> None:
         """Prune the log below `watermark - keep` (the journal is the checker's, kept whole)."""
         async with self.store.snapshot() as snap:
-            upto = snap.watermark - keep
+            upto = await self.store.watermark(snap) - keep
         if upto <= 0:
             return
         async with self.db.begin() as conn:
-            await conn.execute(delete(CHANGES).where(CHANGES.c.change_id <= upto, CHANGES.c.scope_key != JOURNAL))
+            await conn.execute(
+                delete(CHANGES).where(CHANGES.c.change_id <= upto, CHANGES.c.scope_key != JOURNAL)
+            )
             await conn.execute(
                 update(CLOCK).where(CLOCK.c.id == CLOCK_ROW, CLOCK.c.horizon < upto).values(horizon=upto)
             )
@@ -392,5 +398,8 @@ class WriteTimeIdStore(SimStore):
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[SqlSnapshot]:
         async with super().snapshot() as snap:
-            snap.watermark = int((await snap.conn.execute(select(func.max(CHANGES.c.change_id)))).scalar() or 0)
+            await snap.load()
+            snap.watermark = int(
+                (await snap.conn.execute(select(func.max(CHANGES.c.change_id)))).scalar() or 0
+            )
             yield snap

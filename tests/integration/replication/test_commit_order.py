@@ -49,7 +49,10 @@ class PullingDevice:
 
         while True:
             request = PullRequest(
-                protocol_version=1, schema_version=1, client_id=self.client_id, cursor=self.replica.next_cursor()
+                protocol_version=1,
+                schema_version=1,
+                client_id=self.client_id,
+                cursor=self.replica.next_cursor(),
             )
             answer = await self.service.engine.pull(request, scope)
             assert isinstance(answer, PullResponse), answer
@@ -57,11 +60,17 @@ class PullingDevice:
                 return
 
     def comments(self) -> set[str]:
-        return {data["body"] for (entity, _), (_, data) in self.replica.rows.items() if entity == "workorder_comment"}
+        return {
+            data["body"]
+            for (entity, _), (_, data) in self.replica.rows.items()
+            if entity == "workorder_comment"
+        }
 
 
 @asynccontextmanager
-async def writer(maker: async_sessionmaker[Any], plant: Plant, body: str, clock: FixedClock) -> AsyncIterator[AsyncSession]:
+async def writer(
+    maker: async_sessionmaker[Any], plant: Plant, body: str, clock: FixedClock
+) -> AsyncIterator[AsyncSession]:
     async with maker() as session:
         await maintenance.add_comment(session, mf.site_admin(plant.north.id), plant.wo.id, body, clock)
         await session.flush()
@@ -112,11 +121,16 @@ class WriteTimeIdStore(SqlStore):
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[SqlSnapshot]:
         async with super().snapshot() as snap:
-            snap.watermark = int((await snap.conn.execute(select(func.max(CHANGES.c.change_id)))).scalar() or 0)
+            await snap.load()
+            snap.watermark = int(
+                (await snap.conn.execute(select(func.max(CHANGES.c.change_id)))).scalar() or 0
+            )
             yield snap
 
 
-async def test_a_cursor_over_ids_drawn_at_write_time_skips_the_late_commit(plant: Plant, clock: FixedClock) -> None:
+async def test_a_cursor_over_ids_drawn_at_write_time_skips_the_late_commit(
+    plant: Plant, clock: FixedClock
+) -> None:
     engine: AsyncEngine = plant.http.app.state.engine
     maker = async_sessionmaker(engine, expire_on_commit=False)
     service = SyncService(engine, clock)

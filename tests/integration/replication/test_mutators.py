@@ -52,11 +52,15 @@ async def fill_required(device: Device, plant: Plant) -> None:
     await answer(device, plant, found["Spindle runout"], 0.01)
 
 
-async def test_a_technician_works_a_job_offline_with_the_devices_times(plant: Plant, clock: FixedClock) -> None:
+async def test_a_technician_works_a_job_offline_with_the_devices_times(
+    plant: Plant, clock: FixedClock
+) -> None:
     tech = await plant.device(plant.tech)
     await tech.sync()
     started = clock.now() - timedelta(hours=2)
-    assert (await tech.mutate("workorder.start", status_args(tech, plant.wo.id, at=started.isoformat()))).status == "applied"
+    assert (
+        await tech.mutate("workorder.start", status_args(tech, plant.wo.id, at=started.isoformat()))
+    ).status == "applied"
     await tech.sync()
     await fill_required(tech, plant)
     await tech.sync()
@@ -108,7 +112,11 @@ async def test_resuming_what_someone_else_held_meanwhile_is_a_conflict_for_peopl
         await device.sync()
     (conflict,) = tech2.rows("conflict").values()
     assert conflict["entity"] == "workorder" and conflict["field"] == "status"
-    assert (conflict["server_value"], conflict["client_value"], conflict["policy"]) == ("in_progress", "on_hold", "rule")
+    assert (conflict["server_value"], conflict["client_value"], conflict["policy"]) == (
+        "in_progress",
+        "on_hold",
+        "rule",
+    )
     assert tech.rows("conflict") == tech2.rows("conflict") == lead.rows("conflict")
     assert operator.rows("conflict") == {}
     resolved = await lead.mutate(
@@ -140,11 +148,18 @@ async def test_a_server_further_along_is_kept_without_a_conflict(plant: Plant) -
     assert (await work_order(plant)).status == "done"
 
 
-async def test_a_terminal_work_order_is_never_reopened_by_a_late_edit(plant: Plant, clock: FixedClock) -> None:
+async def test_a_terminal_work_order_is_never_reopened_by_a_late_edit(
+    plant: Plant, clock: FixedClock
+) -> None:
     tech = await plant.device(plant.tech)
     await tech.sync()
     await maintenance.transition(
-        plant.factory.session, mf.site_admin(plant.north.id), plant.wo.id, "cancelled", clock, "no longer needed"
+        plant.factory.session,
+        mf.site_admin(plant.north.id),
+        plant.wo.id,
+        "cancelled",
+        clock,
+        "no longer needed",
     )
     await plant.factory.commit()
     result = await tech.mutate("workorder.start", status_args(tech, plant.wo.id))
@@ -173,8 +188,14 @@ async def test_two_measurements_of_one_check_are_both_kept_for_review(plant: Pla
     item = tech2.rows("workorder_checklist_item")[str(runout_2["id"])]
     assert (item["value"], item["out_of_limits"]) == (0.015, False)
     (conflict,) = tech2.rows("conflict").values()
-    assert (conflict["server_value"], conflict["client_value"], conflict["policy"]) == (0.015, 0.03, "surface")
-    fixed = await tech2.mutate("conflict.resolve", {"conflict_id": conflict["id"], "choice": "value", "value": 0.03})
+    assert (conflict["server_value"], conflict["client_value"], conflict["policy"]) == (
+        0.015,
+        0.03,
+        "surface",
+    )
+    fixed = await tech2.mutate(
+        "conflict.resolve", {"conflict_id": conflict["id"], "choice": "value", "value": 0.03}
+    )
     assert fixed.status == "applied"
     await tech.sync()
     item = tech.rows("workorder_checklist_item")[str(runout_1["id"])]
@@ -220,7 +241,9 @@ async def test_labor_and_timers_keep_the_devices_times(plant: Plant, clock: Fixe
         "workorder.timer_start", {"id": entry, "work_order_id": str(plant.wo.id), "at": start.isoformat()}
     )
     assert started.status == "applied", started
-    stopped = await tech.mutate("workorder.timer_stop", {"work_order_id": str(plant.wo.id), "at": stop.isoformat()})
+    stopped = await tech.mutate(
+        "workorder.timer_stop", {"work_order_id": str(plant.wo.id), "at": stop.isoformat()}
+    )
     assert stopped.status == "applied", stopped
     manual = str(uuid.uuid4())
     added = await tech.mutate(
@@ -289,10 +312,14 @@ async def test_parts_used_offline_are_deltas_kept_even_past_zero(plant: Plant) -
     assert back.status == "applied"
     session = plant.factory.session
     on_hand = await session.scalar(
-        select(StockBalance.on_hand).where(StockBalance.part_id == plant.part.id, StockBalance.bin_id == plant.bin.id)
+        select(StockBalance.on_hand).where(
+            StockBalance.part_id == plant.part.id, StockBalance.bin_id == plant.bin.id
+        )
     )
     assert on_hand == 3 - 2 - 2 + 1
-    keys = (await session.execute(select(StockMovement.device_id).where(StockMovement.offline.is_(True)))).all()
+    keys = (
+        await session.execute(select(StockMovement.device_id).where(StockMovement.offline.is_(True)))
+    ).all()
     assert len(keys) == 3
     assert await session.scalar(select(StockDiscrepancy.shortfall)) == 1
     await tech.sync()
@@ -305,14 +332,18 @@ async def test_two_operators_naming_different_reasons_for_a_stop_are_surfaced(
     session = plant.factory.session
     for code in ("jam", "no_material"):
         session.add(DowntimeReason(site_id=plant.north.id, code=code, label=code, category="machine"))
-    event = DowntimeEvent(site_id=plant.north.id, asset_id=plant.machine.id, started_at=clock.now(), version=1)
+    event = DowntimeEvent(
+        site_id=plant.north.id, asset_id=plant.machine.id, started_at=clock.now(), version=1
+    )
     session.add(event)
     await plant.factory.commit()
     one, two = await plant.device(plant.operator), await plant.device(plant.tech)
     await one.sync()
     await two.sync()
     base = one.version("downtime_event", event.id)
-    first = await one.mutate("downtime.classify", {"event_id": str(event.id), "reason_code": "jam", "base_version": base})
+    first = await one.mutate(
+        "downtime.classify", {"event_id": str(event.id), "reason_code": "jam", "base_version": base}
+    )
     assert first.status == "applied", first
     second = await two.mutate(
         "downtime.classify", {"event_id": str(event.id), "reason_code": "no_material", "base_version": base}

@@ -88,13 +88,17 @@ async def test_the_number_of_the_last_applied_mutation_comes_with_its_effects(pl
         },
     )
     comment_id = str(uuid.uuid4())
-    await tech.mutate("workorder.comment", {"id": comment_id, "work_order_id": str(plant.wo.id), "body": "ok"})
+    await tech.mutate(
+        "workorder.comment", {"id": comment_id, "work_order_id": str(plant.wo.id), "body": "ok"}
+    )
     (page,) = await tech.sync()
     assert page.last_mutation_id == 2
     assert comment_id in tech.rows("workorder_comment")
 
 
-async def test_a_closed_work_order_leaves_the_devices_with_its_children(plant: Plant, clock: FixedClock) -> None:
+async def test_a_closed_work_order_leaves_the_devices_with_its_children(
+    plant: Plant, clock: FixedClock
+) -> None:
     tech = await plant.device(plant.tech)
     await tech.sync()
     items = set(tech.rows("workorder_checklist_item"))

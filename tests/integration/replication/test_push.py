@@ -43,7 +43,9 @@ async def stored(plant: Plant, device: Device) -> list[tuple[int, str, str | Non
     return [tuple(r) for r in (await session.execute(stmt)).all()]  # type: ignore[misc]
 
 
-async def test_a_resent_batch_is_answered_from_the_stored_results_without_a_second_effect(plant: Plant) -> None:
+async def test_a_resent_batch_is_answered_from_the_stored_results_without_a_second_effect(
+    plant: Plant,
+) -> None:
     tech = await plant.device(plant.tech)
     tech.queue("workorder.comment", comment(plant, "first"))
     tech.queue("workorder.comment", comment(plant, "second"))
@@ -108,7 +110,9 @@ async def test_a_refused_mutation_leaves_no_partial_effect(plant: Plant) -> None
     """Completing with required checklist items unanswered walks start, then fails at done: the
     start must not stay applied."""
     tech = await plant.device(plant.tech)
-    result = await tech.mutate("workorder.complete", {"id": str(plant.wo.id), "base_version": plant.wo.version})
+    result = await tech.mutate(
+        "workorder.complete", {"id": str(plant.wo.id), "base_version": plant.wo.version}
+    )
     assert (result.status, result.code) == ("rejected", "refused")
     assert "required checklist items" in (result.reason or "")
     status = await plant.factory.session.scalar(select(WorkOrder.status).where(WorkOrder.id == plant.wo.id))
@@ -159,7 +163,12 @@ async def test_an_old_protocol_gets_426_telling_to_update(plant: Plant) -> None:
 async def test_an_old_schema_still_pushes_its_outbox_but_may_not_pull(plant: Plant) -> None:
     tech = await plant.device(plant.tech)
     mutation = {"id": 1, "name": "workorder.comment", "version": 1, "args": comment(plant, "queued")}
-    body = {"protocol_version": 1, "schema_version": 0, "client_id": str(tech.client_id), "mutations": [mutation]}
+    body = {
+        "protocol_version": 1,
+        "schema_version": 0,
+        "client_id": str(tech.client_id),
+        "mutations": [mutation],
+    }
     status, answer = await tech.post("/api/sync/push", body)
     assert status == 200 and isinstance(answer, PushResponse)
     pull = {"protocol_version": 1, "schema_version": 0, "client_id": str(tech.client_id)}
@@ -194,7 +203,9 @@ async def test_a_malformed_body_says_where(plant: Plant) -> None:
 async def test_the_device_row_records_its_user_and_last_number(plant: Plant) -> None:
     tech = await plant.device(plant.tech)
     await tech.mutate("workorder.comment", comment(plant))
-    stmt = select(SyncClient.user_id, SyncClient.last_mutation_id).where(SyncClient.client_id == tech.client_id)
+    stmt = select(SyncClient.user_id, SyncClient.last_mutation_id).where(
+        SyncClient.client_id == tech.client_id
+    )
     assert tuple((await plant.factory.session.execute(stmt)).one()) == (str(plant.tech.id), 1)
 
 

@@ -67,6 +67,4 @@ def test_communication_loss_is_never_debounced_away() -> None:
 def test_debounced_states_alternate(raw: list[tuple[float, MachineState]]) -> None:
     events = sorted((_ev(t, s) for t, s in raw), key=lambda e: e.at)
     out = debounce(events, timedelta(seconds=2))
-    assert all(
-        a.state is not b.state or a.fault_code != b.fault_code for a, b in itertools.pairwise(out)
-    )
+    assert all(a.state is not b.state or a.fault_code != b.fault_code for a, b in itertools.pairwise(out))
