@@ -37,6 +37,8 @@ class Subscription:
         self.keys = frozenset(keys)
         self.rescope = False
         """Set when a nudge concerned the subscriber's user (grants or role may have changed)."""
+        self.pokes = 0
+        """How many commits concerned this stream (many may coalesce into one `poke` event)."""
         self._event = asyncio.Event()
         self._loop = asyncio.get_running_loop()
 
@@ -46,6 +48,7 @@ class Subscription:
 
     def poke(self, keys: frozenset[str] = frozenset()) -> None:
         """Safe to call from any thread: commits may run outside the stream's event loop."""
+        self.pokes += 1
         if EVERYONE in keys or any(k.startswith(USER_PREFIX) for k in keys & self.keys):
             self.rescope = True
         try:

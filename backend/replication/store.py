@@ -2,15 +2,15 @@
 
 Write side, one transaction per mutation (`SqlTx`, an ORM session): the device's `sync_clients`
 row is created if new and locked (`INSERT … ON CONFLICT DO NOTHING`, then `SELECT … FOR UPDATE`;
-on SQLite that first statement takes the database's write lock, and writers of one process queue
-on an asyncio lock instead of spinning on the busy timeout), `last_mutation_id` is advanced and
-the result stored in that same transaction as the mutation's effects. Committing files the captured changes in the change log (see
-`capture`): that step runs explicitly just before COMMIT.
+SQLite transactions begin `IMMEDIATE`, and writers of one process queue on an asyncio lock
+instead of spinning on the busy timeout); `last_mutation_id` is advanced and the result stored in
+that same transaction as the mutation's effects. Committing files the captured changes in the
+change log (see `capture`): that step runs explicitly just before COMMIT.
 
 Read side, one snapshot per pull (`SqlSnapshot`, a connection): PostgreSQL `REPEATABLE READ READ
-ONLY`; SQLite one read transaction (the engine of `backend.db.engine` begins every transaction
-explicitly, so all reads of a pull share one WAL snapshot). The clock row read at its start gives the
-watermark, the retention horizon and the epoch.
+ONLY`; SQLite one deferred read transaction (one WAL snapshot, no write lock). The clock row
+(watermark, horizon, epoch) and the device's `last_mutation_id` are read in it, with the
+device's scope when the caller preloads them together.
 
 Database errors that a retry can cure (lock and serialization failures, deadlocks, a lost
 connection, SQLite's busy database) become `TransientError` (503, nothing applied).
@@ -44,6 +44,7 @@ from sync.messages import MutationResult
 from sync.store import ChangeRef, Row, RowKey, ScopeKeys
 
 TRANSIENT_SQLSTATES: Final = frozenset({"40001", "40P01", "55P03", "57014", "53300", "57P01"})
+SQLITE_BUSY: Final = ("locked", "busy")
 CLIENTS = cast(Table, SyncClient.__table__)
 RESULTS = cast(Table, SyncMutationResult.__table__)
 FIELDS = cast(Table, SyncFieldVersion.__table__)
@@ -55,15 +56,17 @@ _write_locks: dict[str, asyncio.Lock] = {}
 
 
 def is_transient(exc: BaseException) -> bool:
+    """A failure a retry can cure; anything else is a bug (500) and must not be hidden as a 503."""
     if isinstance(exc, StaleDataError):
-        return True
-    if isinstance(exc, OperationalError):
         return True
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated:
             return True
         code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-        return code is not None and (str(code) in TRANSIENT_SQLSTATES or str(code).startswith("08"))
+        if code is not None:
+            return str(code) in TRANSIENT_SQLSTATES or str(code).startswith("08")
+        message = str(exc.orig).lower()
+        return isinstance(exc, OperationalError) and any(word in message for word in SQLITE_BUSY)
     return isinstance(exc, ConnectionError | TimeoutError)
 
 

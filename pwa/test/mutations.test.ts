@@ -1,6 +1,7 @@
 /**
  * The mutations the app queues are the ones the server registers (`register(...)` calls in the
- * contexts' `mutators.py` and `backend/replication/registry.py`), name and version alike.
+ * contexts' `mutators.py` or `mutators/` package and `backend/replication/registry.py`), name and
+ * version alike.
  */
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 
@@ -16,6 +17,10 @@ function registered(): Set<string> {
   for (const context of readdirSync(domain)) {
     const file = new URL(`${context}/mutators.py`, domain);
     if (existsSync(file)) files.push(file);
+    const pkg = new URL(`${context}/mutators/`, domain);
+    if (existsSync(pkg)) {
+      for (const name of readdirSync(pkg)) if (name.endsWith(".py")) files.push(new URL(name, pkg));
+    }
   }
   const found = new Set<string>();
   for (const file of files) {

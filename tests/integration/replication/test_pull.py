@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, update
 
+from backend.domain.inventory import services as inventory
 from backend.domain.maintenance import services as maintenance
 from backend.domain.maintenance.rules import Status
 from backend.domain.people.models import UserSite
@@ -16,6 +17,7 @@ from backend.replication.changelog import CLOCK
 from backend.replication.retention import prune
 from sync.messages import Clear, Del, PullResponse, Put, ResetRequired
 from tests.factories import maintenance as mf
+from tests.factories.inventory import InventoryFactory
 from tests.integration.replication.conftest import Plant
 
 ENTITIES = {
@@ -94,6 +96,18 @@ async def test_the_number_of_the_last_applied_mutation_comes_with_its_effects(pl
     (page,) = await tech.sync()
     assert page.last_mutation_id == 2
     assert comment_id in tech.rows("workorder_comment")
+
+
+async def test_a_deleted_row_arrives_as_a_deletion(plant: Plant, clock: FixedClock) -> None:
+    spare = await InventoryFactory(plant.factory, clock).part(plant.north, number="SPARE-1")
+    tech = await plant.device(plant.tech)
+    await tech.sync()
+    assert str(spare.id) in tech.rows("part")
+    await inventory.delete_part(plant.factory.session, mf.site_admin(plant.north.id), spare.id)
+    await plant.factory.commit()
+    (page,) = await tech.sync()
+    assert [(op.entity, op.id) for op in page.ops if isinstance(op, Del)] == [("part", str(spare.id))]
+    assert str(spare.id) not in tech.rows("part")
 
 
 async def test_a_closed_work_order_leaves_the_devices_with_its_children(

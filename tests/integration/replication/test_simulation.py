@@ -21,7 +21,8 @@ from tests.integration.replication._sim import SqlTarget, create_sim_tables, dro
 SEEDS = seeds_from_env(2)
 CONFIG = SimConfig(
     ticks=20,
-    network=NetworkFaults(timeout_turns=4000, max_delay_turns=400),
+    keep_changes=60,
+    network=NetworkFaults(timeout_turns=20000, max_delay_turns=400),
     stall_seconds=400.0,
 )
 """Waiting is counted in event-loop turns; a database answers in many more turns than the
@@ -44,5 +45,7 @@ async def test_every_invariant_holds_on_the_database(sim_db: AsyncEngine, seed: 
         return SqlTarget(sim_db, hooks)
 
     report = await run_simulation(seed, CONFIG, factory=target)
-    print(report.summary())
     assert report.ok, report.summary()
+    exercised = ("lost_responses", "duplicated", "server_crashes", "device_crashes", "conflicts", "rejected")
+    assert all(report.stats[event] > 0 for event in exercised), report.stats
+    assert report.stats["device_resets_required"] + report.stats["device_replaced"] > 0, report.stats

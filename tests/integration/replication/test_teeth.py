@@ -31,9 +31,9 @@ CONFIG = SimConfig(
     devices=12,
     users=6,
     ticks=12,
-    p_crash_on_commit=0.05,
+    p_crash_on_commit=0.2,
     heal_rounds=2,
-    network=NetworkFaults(timeout_turns=4000, max_delay_turns=400),
+    network=NetworkFaults(timeout_turns=20000, max_delay_turns=400),
     stall_seconds=400.0,
 )
 

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
 import type { PhotoRecord } from "../../../db/schema";
 import { checkAnswer, isAnswered, limitsText, parseNumber, type AnswerValue } from "../../../shared/checklist";
@@ -63,12 +63,14 @@ function Item({
 }) {
   const [error, setError] = useState<string | null>(null);
   const id = `item-${item.id}`;
-  const save = async (value: AnswerValue) => {
+  const save = async (value: AnswerValue): Promise<boolean> => {
     setError(null);
     try {
       await answerItem(order, item, value);
+      return true;
     } catch (failure) {
       setError(errorText(failure));
+      return false;
     }
   };
   const flagged = item.out_of_limits && isAnswered(item);
@@ -111,18 +113,19 @@ function Answer({
   item: ItemData;
   id: string;
   photos: PhotoRecord[];
-  onSave: (value: AnswerValue) => Promise<void>;
+  onSave: Save;
   order: WorkOrderData;
 }) {
+  const [shown, choose] = useChosen(item.value, onSave);
   switch (item.kind) {
     case "checkbox":
       return (
         <label class="toggle">
           <input
             type="checkbox"
-            checked={item.value === true}
+            checked={shown === true}
             aria-labelledby={`${id}-label`}
-            onChange={(e) => void onSave(e.currentTarget.checked)}
+            onChange={(e) => choose(e.currentTarget.checked)}
           />
           <span>Done</span>
         </label>
@@ -136,8 +139,8 @@ function Answer({
                 type="radio"
                 name={id}
                 value={choice}
-                checked={item.value === choice}
-                onChange={() => void onSave(choice)}
+                checked={shown === choice}
+                onChange={() => choose(choice)}
               />
               <span>{choice === "pass" ? "Pass" : "Fail"}</span>
             </label>
@@ -153,7 +156,28 @@ function Answer({
   }
 }
 
-function NumericAnswer({ item, id, onSave }: { item: ItemData; id: string; onSave: (value: AnswerValue) => Promise<void> }) {
+type Save = (value: AnswerValue) => Promise<boolean>;
+
+/**
+ * What a toggle shows: the choice just made until the stored answer catches up with it. The
+ * store is written asynchronously, and a render in between (a sync, another item's answer) must
+ * not flip the control back to the old answer under the user's finger.
+ */
+function useChosen(stored: AnswerValue, onSave: Save): [AnswerValue, (value: AnswerValue) => void] {
+  const [chosen, setChosen] = useState<{ value: AnswerValue } | null>(null);
+  useEffect(() => {
+    if (chosen && chosen.value === stored) setChosen(null);
+  }, [stored, chosen]);
+  const choose = (value: AnswerValue) => {
+    const mine = { value };
+    setChosen(mine);
+    // Once written (or refused) the store speaks again: a later server value is shown as it is.
+    void onSave(value).finally(() => setChosen((now) => (now === mine ? null : now)));
+  };
+  return [chosen ? chosen.value : stored, choose];
+}
+
+function NumericAnswer({ item, id, onSave }: { item: ItemData; id: string; onSave: Save }) {
   const [text, setText] = useState(typeof item.value === "number" ? String(item.value) : "");
   const typed = text.trim() === "" ? null : parseNumber(text);
   const check = typed === null ? null : checkAnswer(item, typed);
@@ -200,7 +224,7 @@ function NumericAnswer({ item, id, onSave }: { item: ItemData; id: string; onSav
   );
 }
 
-function TextAnswer({ item, id, onSave }: { item: ItemData; id: string; onSave: (value: AnswerValue) => Promise<void> }) {
+function TextAnswer({ item, id, onSave }: { item: ItemData; id: string; onSave: Save }) {
   const [text, setText] = useState(typeof item.value === "string" ? item.value : "");
   return (
     <textarea
