@@ -78,3 +78,49 @@ def test_the_revision_history_is_one_line() -> None:
 
     script = ScriptDirectory.from_config(migrate.alembic_config("sqlite+aiosqlite://"))
     assert len(script.get_heads()) == 1, "merge or rebase migrations so there is a single head"
+
+
+def test_signal_values_survive_the_change_of_their_key_both_ways(empty_db: str) -> None:
+    """The row-number key of raw signal values came in a migration that copies the values."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    from tests.factories import Factory
+
+    migrate.upgrade(empty_db)
+    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+    async def arrange() -> None:
+        import_all_models()
+        from backend.db.engine import make_sessionmaker
+        from backend.domain.machines.models import SignalValue
+
+        engine = make_engine(empty_db, null_pool=True)
+        async with make_sessionmaker(engine)() as session:
+            f = Factory(session)
+            site = await f.site()
+            asset = await f.asset(site, code="PRESS-1")
+            session.add_all(
+                SignalValue(
+                    site_id=site.id, asset_id=asset.id, signal="temp", at=t0 + timedelta(seconds=i), value=i
+                )
+                for i in range(5)
+            )
+            await session.commit()
+        await engine.dispose()
+
+    async def values() -> list[tuple[str, float]]:
+        engine = make_engine(empty_db, null_pool=True)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT signal, value FROM signal_values ORDER BY value"))).all()
+        await engine.dispose()
+        return [(r[0], float(r[1])) for r in rows]
+
+    asyncio.run(arrange())
+    expected = [("temp", float(i)) for i in range(5)]
+    migrate.downgrade(empty_db, "3a9ea8a457d7")
+    assert asyncio.run(values()) == expected
+    migrate.upgrade(empty_db)
+    assert asyncio.run(values()) == expected
+    assert _diff(empty_db) == []

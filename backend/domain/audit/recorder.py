@@ -65,10 +65,10 @@ def _record(session: Session, _flush: UOWTransaction, _instances: object) -> Non
         return
     entries: list[AuditEntry] = []
     for obj in session.new:
-        if getattr(obj, "id", 0) is None:
-            obj.id = uuid7()  # so the entry can name the row before the INSERT assigns it
         if not _audited(obj):
             continue
+        if getattr(obj, "id", 0) is None:
+            obj.id = uuid7()  # so the entry can name the row before the INSERT assigns it
         state = inspect(obj)
         changes = {
             attr.key: [None, _redact(attr.key, _jsonable(attr.value))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, IdMixin, SiteScoped, TimestampMixin
@@ -103,12 +103,20 @@ class CountDelta(IdMixin, SiteScoped, Base):
     note: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
-class SignalValue(IdMixin, SiteScoped, Base):
-    """A raw analog value (temperature, vibration, run-hours…), kept for a retention period."""
+ROW_NUMBER = BigInteger().with_variant(Integer(), "sqlite")
+"""A database-assigned row number (on SQLite the rowid itself)."""
+
+
+class SignalValue(SiteScoped, Base):
+    """A raw analog value (temperature, vibration, run-hours…), kept for a retention period.
+
+    The bulk of what collectors send: its key is a database-assigned number rather than a
+    UUID made in Python, which costs more than the rest of storing the value."""
 
     __tablename__ = "signal_values"
     __audit__ = False
     __table_args__ = (Index("ix_signal_values_asset_signal_at", "asset_id", "signal", "at"),)
+    id: Mapped[int] = mapped_column(ROW_NUMBER, primary_key=True, autoincrement=True)
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
     signal: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime]

@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.assets.models import Asset
@@ -32,6 +33,7 @@ from backend.lib.ids import new_token
 
 COUNTER_ROLES = ("good_count", "scrap_count", "cycle_count")
 SIGNAL_ROLES = ("analog", "run_hours")
+SIGNAL_VALUES = cast(Table, SignalValue.__table__)
 DEFAULT_SETTINGS = MachineSettings(
     debounce_s=2.0, micro_stop_s=120.0, ticket_after_s=300.0, counter_max=65535
 )
@@ -140,7 +142,8 @@ async def ingest(
         rows.sort(key=lambda s: (s.at, s.seq))
         changed += await _ingest_states(session, site_id, asset_id, rows, cfg[asset_id], batch_id)
         counted += await _ingest_counts(session, site_id, asset_id, rows, cfg[asset_id], collector.id)
-        signals += _ingest_signals(session, site_id, asset_id, rows)
+        signals += _signals_of(site_id, asset_id, rows)
+    await _store_signals(session, signals)
     session.add(
         IngestedBatch(
             batch_id=batch_id,
@@ -318,20 +321,33 @@ async def _ingest_counts(
     return out
 
 
-def _ingest_signals(
-    session: AsyncSession, site_id: uuid.UUID, asset_id: uuid.UUID, rows: Sequence[SampleIn]
+def _signals_of(
+    site_id: uuid.UUID, asset_id: uuid.UUID, rows: Sequence[SampleIn]
 ) -> list[events.SignalBatch]:
     grouped: dict[tuple[str, str], list[tuple[datetime, float]]] = defaultdict(list)
     for s in rows:
         if s.role in SIGNAL_ROLES and s.quality in {"good", "uncertain"} and isinstance(s.value, int | float):
             grouped[(signal_name(s.tag, s.asset), s.role)].append((s.at, float(s.value)))
-    out: list[events.SignalBatch] = []
-    for (tag, role), values in grouped.items():
-        session.add_all(
-            SignalValue(site_id=site_id, asset_id=asset_id, signal=tag, at=at, value=v) for at, v in values
-        )
-        out.append(events.SignalBatch(site_id, asset_id, tag, role, values))
-    return out
+    return [
+        events.SignalBatch(site_id, asset_id, tag, role, values) for (tag, role), values in grouped.items()
+    ]
+
+
+async def _store_signals(session: AsyncSession, batches: Sequence[events.SignalBatch]) -> None:
+    """Raw values are the bulk of a batch: one multi-row INSERT, no ORM objects to track."""
+    rows = [
+        {
+            "site_id": b.site_id,
+            "asset_id": b.asset_id,
+            "signal": b.signal,
+            "at": at,
+            "value": value,
+        }
+        for b in batches
+        for at, value in b.values
+    ]
+    if rows:
+        await session.execute(insert(SIGNAL_VALUES), rows)
 
 
 def signal_name(tag: str, asset_code: str) -> str:

@@ -8,12 +8,15 @@ out rather than failing the whole batch.
 from __future__ import annotations
 
 import logging
+import uuid
+from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.machines import events
-from backend.domain.meters.services import get_meter, record_meter_reading
-from backend.domain.pm.services.conditions import record_signal_values
+from backend.domain.meters.services import COLLECTOR_SPACING, get_meter, record_meter_reading
+from backend.domain.pm.services.conditions import record_signal_values, watched_signals
 from backend.lib.errors import DomainError
 
 log = logging.getLogger("gemba.pm")
@@ -23,30 +26,49 @@ CYCLES_METER = "cycles"
 
 
 async def on_signals(session: AsyncSession, batches: list[events.SignalBatch]) -> None:
+    watched: dict[uuid.UUID, frozenset[str]] = {}
+    for site_id in {b.site_id for b in batches if b.role != RUN_HOURS_ROLE}:
+        assets = [b.asset_id for b in batches if b.site_id == site_id and b.role != RUN_HOURS_ROLE]
+        watched.update(await watched_signals(session, site_id, assets))
     for batch in batches:
         try:
             if batch.role == RUN_HOURS_ROLE:
-                for at, value in sorted(batch.values):
+                for at, value in thinned(sorted(batch.values)):
                     await record_meter_reading(
                         session, None, batch.asset_id, batch.signal, value, at, "collector"
                     )
-            else:
+            elif batch.signal in watched.get(batch.asset_id, ()):
                 await record_signal_values(session, batch.site_id, batch.asset_id, batch.signal, batch.values)
         except DomainError as exc:
             log.warning("signal %s of asset %s left out of PM: %s", batch.signal, batch.asset_id, exc)
 
 
+def thinned(values: list[tuple[datetime, float]]) -> list[tuple[datetime, float]]:
+    """Readings at least `COLLECTOR_SPACING` apart, and the latest: a cumulative meter's closer
+    readings would only update its total, which the latest one does alone."""
+    out: list[tuple[datetime, float]] = []
+    for i, (at, value) in enumerate(values):
+        last = i == len(values) - 1
+        if not out or last or at - out[-1][0] >= COLLECTOR_SPACING:
+            out.append((at, value))
+    return out
+
+
 async def on_counts(session: AsyncSession, counted: list[events.Counted]) -> None:
-    """Cycle counts arrive as deltas; the `cycles` meter reads their running sum."""
-    for item in sorted((c for c in counted if c.role == CYCLE_ROLE), key=lambda c: c.at):
+    """Cycle counts arrive as deltas; the `cycles` meter reads their running sum, one reading per
+    asset and batch (the meter is cumulative: the sum at the batch's last delta says it all)."""
+    by_asset: dict[uuid.UUID, list[events.Counted]] = defaultdict(list)
+    for item in counted:
+        if item.role == CYCLE_ROLE and item.delta > 0:
+            by_asset[item.asset_id].append(item)
+    for asset_id, items in by_asset.items():
         try:
-            meter = await get_meter(session, item.asset_id, CYCLES_METER)
-            value = (meter.last_value if meter is not None else 0.0) + item.delta
-            await record_meter_reading(
-                session, None, item.asset_id, CYCLES_METER, value, item.at, "collector"
-            )
+            meter = await get_meter(session, asset_id, CYCLES_METER)
+            value = (meter.last_value if meter is not None else 0.0) + sum(i.delta for i in items)
+            at = max(i.at for i in items)
+            await record_meter_reading(session, None, asset_id, CYCLES_METER, value, at, "collector")
         except DomainError as exc:
-            log.warning("cycle count of asset %s left out of PM: %s", item.asset_id, exc)
+            log.warning("cycle count of asset %s left out of PM: %s", asset_id, exc)
 
 
 def register() -> None:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.machines import services as machines
-from backend.domain.machines.models import Collector
+from backend.domain.machines.models import Collector, SignalValue
 from backend.domain.machines.services import SampleIn
+from backend.domain.pm.services.conditions import watched_signals
 from backend.lib.clock import FixedClock
 from tests.factories import Factory
 from tests.factories.machines import collector_token
@@ -143,3 +144,44 @@ async def test_a_class_plan_watches_each_asset_on_its_own(
     clock.set(t0 + 3 * M)
     await pm.generate()
     assert sorted(wo.asset_id for wo in await pm.work_orders(plan)) == sorted([cell.machine.id, other.id])
+
+
+async def test_the_signals_watched_on_each_asset_follow_the_plans_that_cover_it(
+    pm: PmFactory, factory: Factory, cell: Cell
+) -> None:
+    area = await factory.asset(cell.site, level="area")
+    under = await factory.asset(cell.site, parent=area, asset_class="cnc-mill")
+    elsewhere = await factory.asset(cell.site, asset_class="cnc-mill")
+    lathe = await factory.asset(cell.site, parent=area, asset_class="lathe")
+    await pm.condition(cell.machine, signal="vibration")
+    await pm.condition(
+        None, asset_class="cnc-mill", site_id=cell.site.id, under_asset_id=area.id, signal="spindle_temp"
+    )
+    await pm.pause(await pm.condition(cell.machine, signal="oil_pressure"))
+    ids = [cell.machine.id, under.id, elsewhere.id, lathe.id]
+    watched = await watched_signals(pm.session, cell.site.id, ids)
+    assert {a: watched.get(a, frozenset()) for a in ids} == {
+        cell.machine.id: {"vibration"},
+        under.id: {"spindle_temp"},
+        elsewhere.id: frozenset(),
+        lathe.id: frozenset(),
+    }
+
+
+async def test_an_unwatched_signal_from_the_collector_is_stored_without_feeding_any_plan(
+    pm: PmFactory, factory: Factory, cell: Cell, clock: FixedClock, session: AsyncSession
+) -> None:
+    await collector_token(factory, cell.site)
+    collector = (await session.execute(select(Collector))).scalars().one()
+    plan = await pm.condition(cell.machine, threshold=7.1, duration_s=0)
+    t0 = clock.now()
+    samples = [
+        SampleIn(f"{cell.machine.code}.{name}", cell.machine.code, "analog", 9.0, "good", t0, "plc", seq)
+        for seq, name in enumerate(("coolant_temp", "vibration"))
+    ]
+    await machines.ingest(session, collector, uuid.uuid4(), samples, 0, clock)
+    await session.commit()
+    stored = (await session.execute(select(SignalValue.signal).order_by(SignalValue.signal))).scalars().all()
+    assert stored == ["coolant_temp", "vibration"]
+    [occurrence] = await pm.occurrences(plan)
+    assert occurrence.episode_start == t0

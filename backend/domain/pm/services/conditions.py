@@ -24,7 +24,7 @@ from backend.domain.pm.rules import (
     advance,
 )
 from backend.domain.pm.services.generator import episode_key
-from backend.domain.pm.services.plans import plans_covering
+from backend.domain.pm.services.plans import covers, plans_covering
 from backend.lib.errors import ValidationFailed
 
 
@@ -77,6 +77,39 @@ async def record_signal_values(
                 fired.append(occurrence)
     await session.flush()
     return fired
+
+
+async def watched_signals(
+    session: AsyncSession, site_id: uuid.UUID, asset_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[str]]:
+    """The signals that active condition plans watch on each of these assets.
+
+    Two queries for a whole ingest batch, so the values of unwatched signals (most of them) cost
+    nothing beyond their storage; the watched ones go through `record_signal_values`.
+    """
+    if not asset_ids:
+        return {}
+    plans = list(
+        (
+            await session.execute(
+                select(PmPlan).where(
+                    PmPlan.site_id == site_id,
+                    PmPlan.active.is_(True),
+                    PmPlan.kind == PlanKind.CONDITION.value,
+                    PmPlan.signal.is_not(None),
+                )
+            )
+        ).scalars()
+    )
+    if not plans:
+        return {}
+    assets = (
+        await session.execute(select(Asset).where(Asset.id.in_(set(asset_ids)), Asset.retired_at.is_(None)))
+    ).scalars()
+    return {
+        asset.id: frozenset(plan.signal for plan in plans if plan.signal and covers(plan, asset))
+        for asset in assets
+    }
 
 
 async def _state(session: AsyncSession, plan_id: uuid.UUID, asset_id: uuid.UUID) -> PmConditionState:

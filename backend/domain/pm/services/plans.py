@@ -284,6 +284,15 @@ async def plan_assets(session: AsyncSession, plan: PmPlan) -> list[Asset]:
     return list((await session.execute(stmt.order_by(Asset.path))).scalars())
 
 
+def covers(plan: PmPlan, asset: Asset) -> bool:
+    """`_covers` for a plan already loaded: the same rule, without a query."""
+    if plan.asset_id is not None:
+        return plan.asset_id == asset.id
+    if plan.site_id != asset.site_id or plan.asset_class != asset.asset_class:
+        return False
+    return plan.under_asset_id is None or str(plan.under_asset_id) in asset.path.split("/")
+
+
 async def plans_covering(session: AsyncSession, asset: Asset, kind: PlanKind) -> list[PmPlan]:
     stmt = select(PmPlan).where(PmPlan.active.is_(True), PmPlan.kind == kind.value, _covers(asset))
     return list((await session.execute(stmt.order_by(PmPlan.id))).scalars())
