@@ -1,9 +1,11 @@
 """Sync server figures: a technician's first sync, a long outbox pushed, many devices pulling.
 
-- `sync_first_sync_seconds` / `sync_first_sync_bytes`: the first sync (pages of 500, as the PWA
+- `sync_first_sync_seconds` / `sync_first_sync_bytes`: the first sync (pages of 2,000, as the PWA
   asks) of a technician's scope holding 10,000 assets, 5,000 open work orders and 2,000 parts,
   through the engine and store with the JSON the endpoint sends; baseline: the same rows read
   with one query per table and encoded with msgspec. Goal: at most 1.5 times the baseline.
+  `sync_first_sync_500_seconds` is the same in pages of 500 (each page costs a snapshot and the
+  scope check, about 2.5 ms on SQLite).
 - `sync_push_1000_seconds`: 1,000 queued mutations of one device pushed in batches of 100 (each
   in its own transaction with its number and stored result); baseline: the same 1,000 service
   calls, each committed, without the sync bookkeeping.
@@ -54,7 +56,8 @@ from sync.messages import MutationEnvelope, PullResponse, PushRequest
 from sync.store import ScopeKeys
 
 ASSETS, WORK_ORDERS, PARTS = 10_000, 5_000, 2_000
-PAGE = 500
+PAGE = 2000
+SMALL_PAGE = 500
 PUSHED, BATCH = 1_000, 100
 DEVICES, CHANGES = 200, 40
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -166,19 +169,21 @@ async def people(maker: Any, site_id: uuid.UUID, count: int, prefix: str) -> lis
     return actors
 
 
-def pull_body(actor: Actor, cursor: str | None, page: int = PAGE) -> bytes:
+def pull_body(actor: Actor, cursor: str | None, page: int | None = None) -> bytes:
     return codec.encode(
         {
             "protocol_version": 1,
             "schema_version": 1,
             "client_id": str(actor.device_id),
             "cursor": cursor,
-            "page_size": page,
+            "page_size": page or PAGE,
         }
     )
 
 
-async def sync_all(service: SyncService, actor: Actor, cursor: str | None = None) -> tuple[str, int, int]:
+async def sync_all(
+    service: SyncService, actor: Actor, cursor: str | None = None, page_size: int | None = None
+) -> tuple[str, int, int]:
     """Pull until revealed; returns the cursor, the bytes received and the rows."""
     assert actor.device_id is not None
     user_id, client_id = actor.user_id, str(actor.device_id)
@@ -189,7 +194,10 @@ async def sync_all(service: SyncService, actor: Actor, cursor: str | None = None
     size = rows = 0
     while True:
         answer = await serve_pull(
-            service.engine, pull_body(actor, cursor), device_id=actor.device_id, resolve_scope=scope
+            service.engine,
+            pull_body(actor, cursor, page_size),
+            device_id=actor.device_id,
+            resolve_scope=scope,
         )
         assert answer.status == 200, answer.body[:200]
         size += len(answer.body)
@@ -235,6 +243,8 @@ async def bench_first_sync(engine: Any, service: SyncService, site_id: uuid.UUID
     extra = {"rows": rows, "page_size": PAGE}
     emit("sync_first_sync_seconds", value, base, "s", "<= 1.5", **extra)
     emit("sync_first_sync_bytes", size, base_size, "bytes", "<= 1.5", **extra)
+    small, _ = await fastest_of(5, lambda: sync_all(service, tech, page_size=SMALL_PAGE))
+    emit("sync_first_sync_500_seconds", small, base, "s", "report", rows=rows, page_size=SMALL_PAGE)
 
 
 async def bench_push(maker: Any, service: SyncService, tech: Actor, wo_ids: list[Any]) -> None:

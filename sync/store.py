@@ -21,6 +21,8 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+import msgspec
+
 from sync.messages import MutationResult
 
 RowKey = tuple[str, str]
@@ -33,9 +35,10 @@ TxT = TypeVar("TxT")
 SnapT = TypeVar("SnapT")
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A synced row as the pull sees it: content, per-row version, and the scopes it belongs to."""
+class Row(msgspec.Struct, frozen=True):
+    """A synced row as the pull sees it: content, per-row version, and the scopes it belongs to.
+
+    A Struct rather than a dataclass: one is made for every row of a first sync."""
 
     entity: str
     id: str

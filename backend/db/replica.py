@@ -56,7 +56,7 @@ def sites_in(scope: Iterable[str]) -> list[uuid.UUID]:
 
 class id_list(FunctionElement[str]):
     """The ids of an (ordered) subquery as one comma-separated string: `group_concat` on SQLite,
-    `string_agg` on PostgreSQL. Parse it with `parse_ids`."""
+    `string_agg` on PostgreSQL. Read it with `id_texts`."""
 
     type = String()
     inherit_cache = True
@@ -72,9 +72,15 @@ def _string_agg(element: id_list, compiler: SQLCompiler, **kw: Any) -> str:
     return f"string_agg(CAST({compiler.process(element.clauses, **kw)} AS TEXT), ',')"
 
 
-def parse_ids(text: str | None) -> list[uuid.UUID]:
-    """The ids of an `id_list` (SQLite stores them as bare hex, PostgreSQL as UUID text)."""
-    return [uuid.UUID(part) for part in text.split(",")] if text else []
+def id_texts(text: str | None) -> list[str]:
+    """The ids of an `id_list` in their canonical text form, sorted, without making UUIDs (a
+    first sync shapes thousands of rows)."""
+    if not text:
+        return []
+    return sorted(
+        f"{p[:8]}-{p[8:12]}-{p[12:16]}-{p[16:20]}-{p[20:]}" if len(p) == 32 else p.lower()
+        for p in text.split(",")
+    )
 
 
 @dataclass(frozen=True)

@@ -119,22 +119,18 @@ class TableSource:
         return stmt.where(tuple_(*self.spec.key) > tuple_(*key))
 
     async def _finish(self, conn: AsyncConnection, raw: Sequence[Sequence[Any]]) -> list[Row]:
+        # One pass per row: this runs for every row of a first sync.
         spec, names, shape = self.spec, self._names, self.spec.shape
-        shaped = []
-        for values in raw:
-            data = dict(zip(names, values, strict=False))
-            if shape is not None:
-                shape(data)
-            shaped.append(data)
-        if spec.enrich is not None and shaped:
-            await spec.enrich(conn, shaped)
         keys, site, version_at, active = self._keys, self._site, self._version, self._active
         single = keys[0] if len(keys) == 1 else None
         entity = spec.entity
         outside: frozenset[str] = frozenset()
         scopes: dict[Any, frozenset[str]] = {}
         rows = []
-        for data, values in zip(shaped, raw, strict=True):
+        for values in raw:
+            data = dict(zip(names, values, strict=False))
+            if shape is not None:
+                shape(data)
             row_id = str(values[single]) if single is not None else ":".join(str(values[k]) for k in keys)
             version = values[version_at]
             if version.__class__ is not int:
@@ -147,6 +143,8 @@ class TableSource:
             else:
                 keyset = outside
             rows.append(Row(entity, row_id, version, data, keyset))
+        if spec.enrich is not None and rows:
+            await spec.enrich(conn, [row.data for row in rows])  # fills each row's data in place
         return rows
 
     async def read(self, conn: AsyncConnection, entity: str, ids: Sequence[str]) -> list[Row]:

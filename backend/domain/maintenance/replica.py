@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
-from backend.db.replica import Follows, Replica, Replicated, Touch, id_list, parse_ids
+from backend.db.replica import Follows, Replica, Replicated, Touch, id_list, id_texts
 from backend.domain.maintenance.models import (
     FailureCode,
     WorkOrder,
@@ -80,7 +80,7 @@ def _assignees() -> ColumnElement[Any]:
 
 
 def _work_order(row: dict[str, Any]) -> None:
-    row["assignee_ids"] = sorted(parse_ids(row["assignee_ids"]), key=str)
+    row["assignee_ids"] = id_texts(row["assignee_ids"])
 
 
 def answer_value(kind: str, value_bool: Any, value_number: Any, value_text: Any) -> Any:

@@ -4,7 +4,9 @@ export const PROTOCOL_VERSION = 1;
 /** The data schema this app understands; the server refuses pulls outside its supported range. */
 export const SCHEMA_VERSION = 1;
 export const MAX_MUTATIONS_PER_PUSH = 1000;
-export const PAGE_SIZE = 500;
+/** Rows per pull page: each page costs the server a snapshot and a scope check, so a first sync
+ * goes faster in fewer, larger pages (about 1.3 MB of JSON each). */
+export const PAGE_SIZE = 2000;
 
 export interface MutationEnvelope {
   id: number;
