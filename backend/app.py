@@ -23,6 +23,7 @@ from backend.db.engine import make_engine, make_sessionmaker
 from backend.db.registry import import_all_models
 from backend.jobs import discover_jobs
 from backend.lib.clock import Clock, SystemClock
+from backend.lib.heap import freeze_startup_heap
 from backend.routes import ROUTE_HANDLERS
 from backend.settings import Settings, load_settings
 from backend.web.auth import auth_middleware
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        freeze_startup_heap()
         contexts = []
         if settings.background_jobs:
             for hook in BACKGROUND:

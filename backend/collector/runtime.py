@@ -30,6 +30,7 @@ from backend.collector.emitter import Emitter
 from backend.collector.sample import Sample
 from backend.collector.sink import Sink
 from backend.collector.spool import Spool
+from backend.lib.heap import freeze_startup_heap
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ class Collector:
 
     async def run(self) -> None:
         """Run until cancelled; flushes the buffer to the spool on the way out."""
+        freeze_startup_heap()
         tasks = [
             asyncio.create_task(self._supervise(s), name=f"source:{s.name}")
             for s in self.config.sources

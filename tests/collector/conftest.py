@@ -166,6 +166,8 @@ timeout_s = {timeout_s}
 class ListOutput:
     """A ``SampleOutput`` that keeps everything (no report-by-exception) for adapter tests."""
 
+    report_by_exception = False
+
     def __init__(self) -> None:
         self.samples: list[tuple[str, object, str]] = []
         self.sample_objects: list[Sample] = []

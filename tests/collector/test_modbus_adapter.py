@@ -22,9 +22,17 @@ VALUES = {
 }
 
 
-def source(server: ModbusPlantServer, tags: list[ModbusTag], max_gap: int = 8) -> ModbusSource:
+def source(
+    server: ModbusPlantServer, tags: list[ModbusTag], max_gap: int = 8, poll_interval_ms: int = 1000
+) -> ModbusSource:
     return ModbusSource(
-        name="mb", host=server.host, port=server.port, tags=tags, timeout_s=1.0, max_gap=max_gap
+        name="mb",
+        host=server.host,
+        port=server.port,
+        tags=tags,
+        timeout_s=1.0,
+        max_gap=max_gap,
+        poll_interval_ms=poll_interval_ms,
     )
 
 
@@ -138,3 +146,53 @@ async def test_the_adapter_reports_connected_then_polls(modbus_server: ModbusPla
         task.cancel()
     assert out.connected_calls == 1
     assert out.values("g")[0] == 42
+
+
+class ByExceptionOutput(ListOutput):
+    """An output that drops repeated values: the adapter may skip replies that did not change."""
+
+    report_by_exception = True
+
+
+async def test_a_reply_equal_to_the_last_is_skipped_and_a_changed_one_decoded(
+    modbus_server: ModbusPlantServer,
+) -> None:
+    import asyncio
+
+    from tests.collector.conftest import eventually
+
+    await modbus_server.set_values("holding_registers", 10, [7, 8])
+    tags = [
+        ModbusTag(name=f"r{a}", asset="M1", role="analog", function="holding_registers", address=a)
+        for a in (10, 11)
+    ]
+    adapter = ModbusAdapter(source(modbus_server, tags, poll_interval_ms=5))
+    out = ByExceptionOutput()
+    task = asyncio.create_task(adapter.run(out))
+    try:
+        await eventually(lambda: adapter.cycles >= 20)
+        assert out.samples == [("r10", 7, "good"), ("r11", 8, "good")]
+        await modbus_server.set_values("holding_registers", 11, [9])
+        await eventually(lambda: len(out.samples) == 4)
+        await eventually(lambda: adapter.cycles >= 40)
+    finally:
+        task.cancel()
+    assert out.samples[2:] == [("r10", 7, "good"), ("r11", 9, "good")]
+
+
+async def test_every_reply_is_decoded_when_every_value_is_kept(modbus_server: ModbusPlantServer) -> None:
+    import asyncio
+
+    from tests.collector.conftest import eventually
+
+    await modbus_server.set_values("holding_registers", 10, [7])
+    tag = ModbusTag(name="r10", asset="M1", role="analog", function="holding_registers", address=10)
+    adapter = ModbusAdapter(source(modbus_server, [tag], poll_interval_ms=5))
+    out = ListOutput()
+    task = asyncio.create_task(adapter.run(out))
+    try:
+        await eventually(lambda: adapter.cycles >= 10)
+    finally:
+        task.cancel()
+    assert len(out.values("r10")) >= 9
+    assert set(out.values("r10")) == {7}

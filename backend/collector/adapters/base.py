@@ -44,6 +44,10 @@ class SourceBase(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, tag_f
 class SampleOutput(Protocol):
     """Where an adapter puts what it reads (implemented by ``backend.collector.emitter.Emitter``)."""
 
+    report_by_exception: bool
+    """True: a value equal to the tag's last one is dropped (its heartbeat re-sends it), so an
+    adapter may skip a reply identical to the previous one without decoding it."""
+
     def connected(self) -> None:
         """The connection is up and the tags are being read."""
 

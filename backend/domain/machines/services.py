@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import cast
 
 from sqlalchemy import Table, delete, insert, select
@@ -32,7 +33,8 @@ from backend.lib.errors import Conflict, NotFound, ValidationFailed
 from backend.lib.ids import new_token
 
 COUNTER_ROLES = ("good_count", "scrap_count", "cycle_count")
-SIGNAL_ROLES = ("analog", "run_hours")
+SIGNAL_ROLES = frozenset({"analog", "run_hours"})
+USABLE = frozenset({"good", "uncertain"})
 SIGNAL_VALUES = cast(Table, SignalValue.__table__)
 DEFAULT_SETTINGS = MachineSettings(
     debounce_s=2.0, micro_stop_s=120.0, ticket_after_s=300.0, counter_max=65535
@@ -139,7 +141,7 @@ async def ingest(
     counted: list[events.Counted] = []
     signals: list[events.SignalBatch] = []
     for asset_id, rows in by_asset.items():
-        rows.sort(key=lambda s: (s.at, s.seq))
+        rows.sort(key=_order)
         changed += await _ingest_states(session, site_id, asset_id, rows, cfg[asset_id], batch_id)
         counted += await _ingest_counts(session, site_id, asset_id, rows, cfg[asset_id], collector.id)
         signals += _signals_of(site_id, asset_id, rows)
@@ -166,6 +168,9 @@ async def ingest(
         for signal_hook in events.on_signals:
             await signal_hook(session, signals)
     return IngestOutcome(batch_id, sum(len(r) for r in by_asset.values()), False, unknown)
+
+
+_order = attrgetter("at", "seq")
 
 
 def _events_of(rows: Sequence[SampleIn]) -> list[StateEvent]:
@@ -324,10 +329,19 @@ async def _ingest_counts(
 def _signals_of(
     site_id: uuid.UUID, asset_id: uuid.UUID, rows: Sequence[SampleIn]
 ) -> list[events.SignalBatch]:
-    grouped: dict[tuple[str, str], list[tuple[datetime, float]]] = defaultdict(list)
+    # Most of a batch passes through here: one name per tag, no per-sample allocations beyond the value.
+    grouped: dict[tuple[str, str], list[tuple[datetime, float]]] = {}
+    names: dict[str, str] = {}
     for s in rows:
-        if s.role in SIGNAL_ROLES and s.quality in {"good", "uncertain"} and isinstance(s.value, int | float):
-            grouped[(signal_name(s.tag, s.asset), s.role)].append((s.at, float(s.value)))
+        if s.value is None or s.role not in SIGNAL_ROLES or s.quality not in USABLE:
+            continue
+        name = names.get(s.tag)
+        if name is None:
+            name = names[s.tag] = signal_name(s.tag, s.asset)
+        values = grouped.get((name, s.role))
+        if values is None:
+            values = grouped[(name, s.role)] = []
+        values.append((s.at, float(s.value)))
     return [
         events.SignalBatch(site_id, asset_id, tag, role, values) for (tag, role), values in grouped.items()
     ]

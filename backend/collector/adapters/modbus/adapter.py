@@ -47,6 +47,7 @@ class ModbusAdapter:
         self.source = source
         self.plan: list[PlannedRead] = plan_reads(source.tags, source.max_gap)
         self.cycles = 0
+        self._last_reply: dict[tuple[str, int], list[int] | list[bool]] = {}
 
     async def run(self, out: SampleOutput) -> None:
         src = self.source
@@ -59,20 +60,24 @@ class ModbusAdapter:
             conn.close()
 
     async def _poll_forever(self, conn: ModbusConnection, out: SampleOutput) -> None:
-        """Poll every ``poll_interval_ms``; the values of one reply are decoded while the next
-        request is on the wire (still one request in flight), which matters at short intervals."""
+        """Poll every ``poll_interval_ms``; a changed reply is decoded while the next request is on
+        the wire (still one request in flight), which matters at short intervals."""
         interval = self.source.poll_interval_ms / 1000
         previous: tuple[PlannedRead, list[int] | list[bool]] | None = None
         while True:
             started = time.monotonic()
             for read in self.plan:
-                request = asyncio.ensure_future(conn.read(read.function, read.address, read.count))
-                try:
-                    if previous is not None:
-                        self._emit(out, *previous)
+                if previous is not None and not self._news(out, *previous):
+                    previous = None
+                if previous is None:
+                    values = await conn.read(read.function, read.address, read.count)
+                else:
+                    request = asyncio.ensure_future(conn.read(read.function, read.address, read.count))
+                    try:
+                        self._decode(out, *previous)
                         previous = None
-                finally:
-                    values = await request
+                    finally:
+                        values = await request
                 previous = (read, values)
             self.cycles += 1
             if interval > 0:
@@ -90,8 +95,24 @@ class ModbusAdapter:
             self._emit(out, read, await conn.read(read.function, read.address, read.count))
 
     def _emit(self, out: SampleOutput, read: PlannedRead, values: list[int] | list[bool]) -> None:
+        if self._news(out, read, values):
+            self._decode(out, read, values)
+
+    def _news(self, out: SampleOutput, read: PlannedRead, values: list[int] | list[bool]) -> bool:
+        """False for a reply equal to the last one of its read when the output drops repeats: it
+        decodes to the values already sent. Polled far faster than a PLC's values change, most
+        replies are such, and decoding them would be the poll's main cost."""
         if len(values) != read.count:
             raise AdapterError(f"modbus {self.source.name}: short reply")
+        if not out.report_by_exception:
+            return True
+        key = (read.function, read.address)
+        if self._last_reply.get(key) == values:
+            return False
+        self._last_reply[key] = values
+        return True
+
+    def _decode(self, out: SampleOutput, read: PlannedRead, values: list[int] | list[bool]) -> None:
         emit = out.emit
         for tag, offset in read.tags:
             value, quality = engineering_value(tag, values, offset)
