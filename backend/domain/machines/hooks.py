@@ -2,7 +2,7 @@
 
 - good/scrap count deltas → `production.record_machine_counts` (machine-counted lines only; the
   delta's key is the idempotency key, so a repeated delivery never counts twice);
-- OEE's ideal cycle time → the routing of the order running on the machine or its line.
+- OEE's ideal cycle time → the routings of the orders that ran on the machine or its line.
 
 A hook runs inside the collector's ingest transaction: data production cannot use is logged and
 left out rather than failing the whole batch.
@@ -60,21 +60,22 @@ async def counts_to_production(session: AsyncSession, counted: list[events.Count
             skip.add(item.asset_id)
 
 
-async def ideal_cycle_of_running_order(
-    session: AsyncSession, asset_id: uuid.UUID, at: datetime
-) -> float | None:
-    """The running order's ideal cycle time on the machine (or its line) at `at`; None when idle."""
+async def runs_of_orders(
+    session: AsyncSession, asset_id: uuid.UUID, start: datetime, end: datetime
+) -> list[providers.Run]:
+    """The order operations that ran on the machine (or its line) in [start, end)."""
     try:
-        return await production.ideal_cycle_at(session, asset_id, at)
+        runs = await production.runs_between(session, asset_id, start, end)
     except DomainError:
-        return None
+        return []
+    return [(r.started_at, r.ended_at, r.ideal_cycle_s) for r in runs]
 
 
 def register() -> None:
     if counts_to_production not in events.on_counts:
         events.on_counts.append(counts_to_production)
-    if ideal_cycle_of_running_order not in providers.ideal_cycle_providers:
-        providers.ideal_cycle_providers.append(ideal_cycle_of_running_order)
+    if runs_of_orders not in providers.ideal_cycle_providers:
+        providers.ideal_cycle_providers.append(runs_of_orders)
 
 
 register()

@@ -94,8 +94,7 @@ class MachineData:
     reasons: dict[datetime, str]
     counts: list[tuple[datetime, str, int]]
     micro_stop_s: float
-    ideal: float | None
-    ideal_source: str
+    cycles: providers.IdealCycles
 
 
 async def load_machine(
@@ -150,20 +149,18 @@ async def load_machine(
         )
     ).scalars()
     reasons = {e.started_at: _reason_label(e) for e in events}
-    counts: list[tuple[datetime, str, int]] = []
-    if not providers.count_providers:
-        counts = [
-            (r[0], r[1], int(r[2]))
-            for r in await session.execute(
-                select(CountDelta.at, CountDelta.role, CountDelta.delta)
-                .where(CountDelta.asset_id == machine.id, CountDelta.at >= start, CountDelta.at < end)
-                .where(CountDelta.role.in_(("good_count", "scrap_count")))
-                .order_by(CountDelta.at)
-            )
-        ]
+    counts = [
+        (r[0], r[1], int(r[2]))
+        for r in await session.execute(
+            select(CountDelta.at, CountDelta.role, CountDelta.delta)
+            .where(CountDelta.asset_id == machine.id, CountDelta.at >= start, CountDelta.at < end)
+            .where(CountDelta.role.in_(("good_count", "scrap_count")))
+            .order_by(CountDelta.at)
+        )
+    ]
     cfg = (await settings_for(session, [machine.id]))[machine.id]
-    ideal, source = await providers.ideal_cycle(session, machine.id, start)
-    return MachineData(machine, ctx, changes, planned_down, reasons, counts, cfg.micro_stop_s, ideal, source)
+    cycles = await providers.ideal_cycles(session, machine.id, start, end)
+    return MachineData(machine, ctx, changes, planned_down, reasons, counts, cfg.micro_stop_s, cycles)
 
 
 async def _machine_buckets(
@@ -177,14 +174,45 @@ async def _machine_buckets(
     hi = bisect_left(times, end) + 1
     buckets = classify(data.changes[lo:hi], window, planned, data.micro_stop_s, now, data.reasons)
     stop = min(end, now)
-    if providers.count_providers:
-        good, scrap = await providers.machine_counts(session, data.machine.id, start, stop)
-    else:
-        stamps = [c[0] for c in data.counts]
-        chunk = data.counts[bisect_left(stamps, start) : bisect_left(stamps, stop)]
-        good = sum(d for _, role, d in chunk if role == "good_count")
-        scrap = sum(d for _, role, d in chunk if role == "scrap_count")
-    return buckets, Counts(good, scrap), data.ideal, data.ideal_source
+    counts, ideal, source = await _counts_and_ideal(session, data, start, max(stop, start))
+    return buckets, counts, ideal, source
+
+
+async def _counts_and_ideal(
+    session: AsyncSession, data: MachineData, start: datetime, stop: datetime
+) -> tuple[Counts, float | None, str]:
+    """The window's counts and their count-weighted ideal cycle time: each unit weighs with the
+    ideal cycle of what ran when it was counted (an order started mid-shift changes it there).
+    None when some counted units had no ideal cycle time at all."""
+    good = scrap = 0
+    ideal_time = 0.0
+    sources: set[str] = set()
+    missing = False
+    stamps = [c[0] for c in data.counts]
+    for span in data.cycles.spans(start, stop):
+        found = await providers.provided_counts(session, data.machine.id, span.start, span.end)
+        if found is None:
+            chunk = data.counts[bisect_left(stamps, span.start) : bisect_left(stamps, span.end)]
+            found = (
+                sum(d for _, role, d in chunk if role == "good_count"),
+                sum(d for _, role, d in chunk if role == "scrap_count"),
+            )
+        good, scrap = good + found[0], scrap + found[1]
+        units = found[0] + found[1]
+        if not units:
+            continue
+        if span.ideal is None:
+            missing = True
+        else:
+            ideal_time += span.ideal * units
+            sources.add(span.source)
+    counts = Counts(good, scrap)
+    if not counts.total:
+        ideal, source = data.cycles.at(start)
+        return counts, ideal, source
+    if missing:
+        return counts, None, "none configured for part of the count"
+    return counts, ideal_time / counts.total, " and ".join(sorted(sources, reverse=True))
 
 
 def _merge_fault_updates(changes: list[Change]) -> list[Change]:

@@ -132,3 +132,42 @@ async def test_oee_takes_the_ideal_cycle_time_from_the_running_orders_routing(
         4.5,
         "running order's routing",
     )
+
+
+async def test_oee_weighs_each_unit_with_the_ideal_cycle_of_what_ran_when_it_was_counted(
+    client: AsyncTestClient[Any], factory: Factory, session: AsyncSession, clock: FixedClock
+) -> None:
+    site = await factory.site()
+    pf = ProductionFactory(factory, clock)
+    line = await pf.line(site)
+    machine = await factory.asset(site, parent=line, code="M1")
+    session.add(MachineSettings(site_id=site.id, asset_id=machine.id, ideal_cycle_s=6.0))
+    await session.commit()
+    product = await pf.product(site)
+    await pf.routing(site, product, (10, "Make", None, 4.5))
+    order = await pf.order(site, product, line)
+    token = await collector_token(factory, site)
+    planner = await factory.headers(await factory.user(site, role="planner"))
+    shift = {"site_id": str(site.id), "name": "Day", "weekdays": list(range(7)), "start_time": "08:00:00"}
+    r = await client.post("/api/calendars/shifts", json={**shift, "hours": 8}, headers=planner)
+    assert r.status_code == 201, r.text
+    start = clock.now()
+    s = SampleSeq()
+    await _send(
+        client, token, s("M1", "good_count", 0, start + 5 * M), s("M1", "good_count", 10, start + 20 * M)
+    )
+    clock.set(start + 30 * M)
+    operator = await factory.headers(await factory.user(site, role="operator"))
+    r = await client.post(
+        f"/api/production/operations/{await pf.first_operation_id(order)}/start", headers=operator
+    )
+    assert r.status_code == 200, r.text
+    await _send(client, token, s("M1", "good_count", 40, start + 40 * M))
+    clock.set(start + 60 * M)
+    params = {"asset_id": str(machine.id), "from": start.isoformat(), "to": (start + 480 * M).isoformat()}
+    r = await client.get("/api/oee/", params={**params, "by": "shift"}, headers=planner)
+    assert r.status_code == 200, r.text
+    [figure] = r.json()
+    assert figure["inputs"]["good"] == 40
+    assert figure["inputs"]["ideal_cycle_s"] == (10 * 6.0 + 30 * 4.5) / 40
+    assert figure["inputs"]["ideal_cycle_source"] == "running order's routing and machine default"
