@@ -329,7 +329,7 @@ async def _ingest_counts(
 def _signals_of(
     site_id: uuid.UUID, asset_id: uuid.UUID, rows: Sequence[SampleIn]
 ) -> list[events.SignalBatch]:
-    # Most of a batch passes through here: one name per tag, no per-sample allocations beyond the value.
+    # Most of a batch passes through here: per sample, only lookups and the appended value.
     grouped: dict[tuple[str, str], list[tuple[datetime, float]]] = {}
     names: dict[str, str] = {}
     for s in rows:
