@@ -3,6 +3,7 @@ count ledger, and OEE's ideal cycle time from the running order's routing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -94,9 +95,21 @@ async def test_good_and_scrap_deltas_of_a_machine_counted_line_land_in_the_produ
     assert {r.idempotency_key for r in rows} == {f"{d.source}:{d.seq}:{d.role}" for d in deltas}
 
 
-async def test_oee_takes_the_ideal_cycle_time_from_the_running_orders_routing(
+@dataclass
+class OrderedMachine:
+    """A machine (default ideal cycle 6 s) on a line with a day shift and a released order whose
+    routing says 4.5 s."""
+
+    site: Any
+    machine: Any
+    order: Any
+    pf: ProductionFactory
+    planner: dict[str, str]
+
+
+async def _ordered_machine(
     client: AsyncTestClient[Any], factory: Factory, session: AsyncSession, clock: FixedClock
-) -> None:
+) -> OrderedMachine:
     site = await factory.site()
     pf = ProductionFactory(factory, clock)
     line = await pf.line(site)
@@ -106,28 +119,37 @@ async def test_oee_takes_the_ideal_cycle_time_from_the_running_orders_routing(
     product = await pf.product(site)
     await pf.routing(site, product, (10, "Make", None, 4.5))
     order = await pf.order(site, product, line)
-    operator = await factory.headers(await factory.user(site, role="operator"))
-    op_id = await pf.first_operation_id(order)
-    r = await client.post(f"/api/production/operations/{op_id}/start", headers=operator)
-    assert r.status_code == 200, r.text
     planner = await factory.headers(await factory.user(site, role="planner"))
-    start = clock.now()
     shift = {"site_id": str(site.id), "name": "Day", "weekdays": list(range(7)), "start_time": "08:00:00"}
     r = await client.post("/api/calendars/shifts", json={**shift, "hours": 8}, headers=planner)
     assert r.status_code == 201, r.text
-    clock.advance(60 * M)
-    r = await client.get(
-        "/api/oee/",
-        params={
-            "asset_id": str(machine.id),
-            "from": start.isoformat(),
-            "to": (start + 8 * 60 * M).isoformat(),
-            "by": "shift",
-        },
-        headers=planner,
+    return OrderedMachine(site, machine, order, pf, planner)
+
+
+async def _start(client: AsyncTestClient[Any], factory: Factory, om: OrderedMachine) -> None:
+    operator = await factory.headers(await factory.user(om.site, role="operator"))
+    r = await client.post(
+        f"/api/production/operations/{await om.pf.first_operation_id(om.order)}/start", headers=operator
     )
     assert r.status_code == 200, r.text
+
+
+async def _shift_figure(client: AsyncTestClient[Any], om: OrderedMachine, start: Any) -> dict[str, Any]:
+    params = {"asset_id": str(om.machine.id), "from": start.isoformat(), "to": (start + 480 * M).isoformat()}
+    r = await client.get("/api/oee/", params={**params, "by": "shift"}, headers=om.planner)
+    assert r.status_code == 200, r.text
     [figure] = r.json()
+    return dict(figure)
+
+
+async def test_oee_takes_the_ideal_cycle_time_from_the_running_orders_routing(
+    client: AsyncTestClient[Any], factory: Factory, session: AsyncSession, clock: FixedClock
+) -> None:
+    om = await _ordered_machine(client, factory, session, clock)
+    start = clock.now()
+    await _start(client, factory, om)
+    clock.advance(60 * M)
+    figure = await _shift_figure(client, om, start)
     assert (figure["inputs"]["ideal_cycle_s"], figure["inputs"]["ideal_cycle_source"]) == (
         4.5,
         "running order's routing",
@@ -137,37 +159,18 @@ async def test_oee_takes_the_ideal_cycle_time_from_the_running_orders_routing(
 async def test_oee_weighs_each_unit_with_the_ideal_cycle_of_what_ran_when_it_was_counted(
     client: AsyncTestClient[Any], factory: Factory, session: AsyncSession, clock: FixedClock
 ) -> None:
-    site = await factory.site()
-    pf = ProductionFactory(factory, clock)
-    line = await pf.line(site)
-    machine = await factory.asset(site, parent=line, code="M1")
-    session.add(MachineSettings(site_id=site.id, asset_id=machine.id, ideal_cycle_s=6.0))
-    await session.commit()
-    product = await pf.product(site)
-    await pf.routing(site, product, (10, "Make", None, 4.5))
-    order = await pf.order(site, product, line)
-    token = await collector_token(factory, site)
-    planner = await factory.headers(await factory.user(site, role="planner"))
-    shift = {"site_id": str(site.id), "name": "Day", "weekdays": list(range(7)), "start_time": "08:00:00"}
-    r = await client.post("/api/calendars/shifts", json={**shift, "hours": 8}, headers=planner)
-    assert r.status_code == 201, r.text
+    om = await _ordered_machine(client, factory, session, clock)
+    token = await collector_token(factory, om.site)
     start = clock.now()
     s = SampleSeq()
     await _send(
         client, token, s("M1", "good_count", 0, start + 5 * M), s("M1", "good_count", 10, start + 20 * M)
     )
     clock.set(start + 30 * M)
-    operator = await factory.headers(await factory.user(site, role="operator"))
-    r = await client.post(
-        f"/api/production/operations/{await pf.first_operation_id(order)}/start", headers=operator
-    )
-    assert r.status_code == 200, r.text
+    await _start(client, factory, om)
     await _send(client, token, s("M1", "good_count", 40, start + 40 * M))
     clock.set(start + 60 * M)
-    params = {"asset_id": str(machine.id), "from": start.isoformat(), "to": (start + 480 * M).isoformat()}
-    r = await client.get("/api/oee/", params={**params, "by": "shift"}, headers=planner)
-    assert r.status_code == 200, r.text
-    [figure] = r.json()
+    figure = await _shift_figure(client, om, start)
     assert figure["inputs"]["good"] == 40
     assert figure["inputs"]["ideal_cycle_s"] == (10 * 6.0 + 30 * 4.5) / 40
     assert figure["inputs"]["ideal_cycle_source"] == "running order's routing and machine default"
