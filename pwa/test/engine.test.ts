@@ -114,6 +114,22 @@ describe("sync engine", () => {
     expect(refused).toMatchObject({ state: "rejected", result: { reason: "the work order is closed" } });
   });
 
+  it("keeps an applied change on screen until a revealed pull includes it", async () => {
+    const { store } = fresh();
+    const db = await store.db();
+    await store.reveal([WO], "c0", 0);
+    await store.enqueue({
+      name: "workorder.edit",
+      version: 1,
+      args: { id: "wo-1", fields: { status: { value: "in_progress", base_version: 3 } } },
+      effects: [{ op: "patch", entity: "workorder", id: "wo-1", fields: { status: "in_progress" } }],
+    });
+    await store.applyResults([{ id: 1, status: "applied", code: null, reason: null, original: null }]);
+    expect(await readRow("workorder", "wo-1", db)).toMatchObject({ data: { status: "in_progress" } });
+    await store.reveal([{ ...WO, version: 4, data: { ...WO.data, status: "in_progress" } }], "c1", 1);
+    expect(await readRow("workorder", "wo-1", db)).toMatchObject({ data: { status: "in_progress" }, pending: false });
+  });
+
   it("lays new rows and deletions of queued changes over the list", async () => {
     const { store } = fresh();
     const db = await store.db();

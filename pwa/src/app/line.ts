@@ -13,7 +13,7 @@ import { getMeta, listOutbox, openStore, setMeta } from "../db/store";
 import type { Effect, OutboxRecord, SyncMeta } from "../db/schema";
 import type { Asset } from "../shared/api";
 import { ENTITY, MUTATIONS, type CountsArgs, type Mutation, type QualityCheckArgs } from "../shared/mutations";
-import { applyEffect, overlays, readRows, type ViewRow } from "../sync/view";
+import { applyEffect, overlays, readRevealed, readRows, type ViewRow } from "../sync/view";
 import { api } from "./api";
 import { cachedList, type Cached } from "./catalog";
 import { uuid7 } from "./ids";
@@ -177,14 +177,11 @@ export function withPendingChecks(operationId: string, due: DueCheck[], records:
   });
 }
 
-async function replicatedOperations(): Promise<Map<string, Record<string, unknown>>> {
-  const db = await openStore();
-  const stored = await db.getAllFromIndex("entities", "byType", ENTITY.orderOperation);
-  return new Map(stored.map((r) => [r.id, r.data]));
-}
-
 export async function lineQueue(lineId: string): Promise<Cached<PendingItem[]> | null> {
-  const [cached, records, replicated] = await Promise.all([queueOf(lineId, false), pendingRecords(), replicatedOperations()]);
+  // The replica and the outbox as of one moment: a delta counted in one and not yet dropped from
+  // the other would otherwise show twice.
+  const [cached, [stored, records]] = await Promise.all([queueOf(lineId, false), readRevealed(ENTITY.orderOperation)]);
+  const replicated = new Map(stored.map((r) => [r.id, r.data]));
   return cached && { ...cached, value: withPending(cached.value, records, replicated) };
 }
 

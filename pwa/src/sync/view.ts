@@ -3,7 +3,8 @@
  * device's mutations laid over them until a revealed pull includes them (or they are refused).
  */
 import { openStore } from "../db/store";
-import type { Effect, EntityRecord, GembaDB, OutboxRecord, SyncMeta } from "../db/schema";
+import type { Effect, EntityRecord, GembaDB, GembaSchema, OutboxRecord, SyncMeta } from "../db/schema";
+import type { IDBPObjectStore } from "idb";
 
 export interface ViewRow {
   entity: string;
@@ -15,9 +16,13 @@ export interface ViewRow {
   pending: boolean;
 }
 
-/** Entries without a result whose effects the revealed rows do not include yet, oldest first. */
+/**
+ * Entries whose effects the revealed rows do not include yet, oldest first: not sent, or applied
+ * by the server but not yet in a revealed pull (dropping those at the push's answer would show
+ * the old row until the next pull). A refused entry's effect is gone at once.
+ */
 export function overlays(outbox: OutboxRecord[], confirmed: number): OutboxRecord[] {
-  return outbox.filter((r) => r.state === "pending" && r.id > confirmed).sort((a, b) => a.id - b.id);
+  return outbox.filter((r) => r.state !== "rejected" && r.id > confirmed).sort((a, b) => a.id - b.id);
 }
 
 export function applyEffect(row: ViewRow | undefined, effect: Effect): ViewRow | undefined {
@@ -35,19 +40,39 @@ function fromRecord(record: EntityRecord): ViewRow {
   return { entity: record.type, id: record.id, version: record.version ?? 0, data: record.data, pending: false };
 }
 
-async function pendingOverlays(db: GembaDB): Promise<OutboxRecord[]> {
-  const tx = db.transaction(["outbox", "meta"]);
-  const [outbox, sync] = await Promise.all([
+type EntityStore = IDBPObjectStore<GembaSchema, ("entities" | "outbox" | "meta")[], "entities", "readonly">;
+
+/**
+ * Revealed rows and the overlays laid over them, read in one transaction. Read apart, a reveal
+ * committing in between shows an effect twice (rows after it, outbox before) or not at all (rows
+ * before, outbox after): a control flips back for a moment, a count is doubled.
+ */
+async function snapshot(
+  db: GembaDB,
+  rows: (entities: EntityStore) => Promise<EntityRecord[]>,
+): Promise<[EntityRecord[], OutboxRecord[]]> {
+  const tx = db.transaction(["entities", "outbox", "meta"]);
+  const [stored, outbox, sync] = await Promise.all([
+    rows(tx.objectStore("entities")),
     tx.objectStore("outbox").getAll(),
     tx.objectStore("meta").get("sync") as Promise<SyncMeta | undefined>,
   ]);
-  return overlays(outbox, sync?.last_mutation_id ?? 0);
+  return [stored, overlays(outbox, sync?.last_mutation_id ?? 0)];
+}
+
+/** The revealed rows of `entity` and the pending outbox entries, as of one moment. */
+export async function readRevealed(entity: string, db?: GembaDB): Promise<[EntityRecord[], OutboxRecord[]]> {
+  const handle = db ?? (await openStore());
+  return snapshot(handle, (entities) => entities.index("byType").getAll(entity));
 }
 
 export async function readRow(entity: string, id: string, db?: GembaDB): Promise<ViewRow | undefined> {
   const handle = db ?? (await openStore());
-  const [stored, pending] = await Promise.all([handle.get("entities", [entity, id]), pendingOverlays(handle)]);
-  let row = stored ? fromRecord(stored) : undefined;
+  const [stored, pending] = await snapshot(handle, async (entities) => {
+    const record = await entities.get([entity, id]);
+    return record ? [record] : [];
+  });
+  let row = stored[0] ? fromRecord(stored[0]) : undefined;
   for (const record of pending) {
     for (const effect of record.effects) {
       if (effect.entity === entity && effect.id === id) row = applyEffect(row, effect);
@@ -57,11 +82,7 @@ export async function readRow(entity: string, id: string, db?: GembaDB): Promise
 }
 
 export async function readRows(entity: string, db?: GembaDB): Promise<ViewRow[]> {
-  const handle = db ?? (await openStore());
-  const [stored, pending] = await Promise.all([
-    handle.getAllFromIndex("entities", "byType", entity),
-    pendingOverlays(handle),
-  ]);
+  const [stored, pending] = await readRevealed(entity, db);
   const rows = new Map<string, ViewRow | undefined>(stored.map((r) => [r.id, fromRecord(r)]));
   for (const record of pending) {
     for (const effect of record.effects) {

@@ -159,20 +159,22 @@ function Answer({
 type Save = (value: AnswerValue) => Promise<boolean>;
 
 /**
- * What a toggle shows: the choice just made until the stored answer catches up with it. The
- * store is written asynchronously, and a render in between (a sync, another item's answer) must
- * not flip the control back to the old answer under the user's finger.
+ * What a toggle shows: the choice just made until the stored answer moves. Saving writes the
+ * outbox, and the screen re-reads the store a moment later; a render in between (that re-read,
+ * a sync, another item's answer) must not flip the control back under the user's finger. Once
+ * the stored answer changes (to this choice, or to someone else's) it is shown as it is.
  */
 function useChosen(stored: AnswerValue, onSave: Save): [AnswerValue, (value: AnswerValue) => void] {
-  const [chosen, setChosen] = useState<{ value: AnswerValue } | null>(null);
+  const [chosen, setChosen] = useState<{ value: AnswerValue; base: AnswerValue } | null>(null);
   useEffect(() => {
-    if (chosen && chosen.value === stored) setChosen(null);
+    if (chosen && (stored !== chosen.base || stored === chosen.value)) setChosen(null);
   }, [stored, chosen]);
   const choose = (value: AnswerValue) => {
-    const mine = { value };
+    const mine = { value, base: stored };
     setChosen(mine);
-    // Once written (or refused) the store speaks again: a later server value is shown as it is.
-    void onSave(value).finally(() => setChosen((now) => (now === mine ? null : now)));
+    void onSave(value).then((saved) => {
+      if (!saved) setChosen((now) => (now === mine ? null : now));
+    });
   };
   return [chosen ? chosen.value : stored, choose];
 }
