@@ -27,20 +27,24 @@ PAYLOAD = {
 }
 
 
-def _registration_id(cdp: Any, page: Any, scope: str) -> str:
+def _registration_id(cdp: Any, page: Any) -> str:
+    """The registration whose active worker controls this page: the browser may still report
+    registrations of the same origin from other (closed) contexts, and a push sent to one of
+    those shows nothing here."""
+    page_target = cdp.send("Target.getTargetInfo")["targetInfo"]["targetId"]
     found: dict[str, str] = {}
 
-    def on_update(event: dict[str, Any]) -> None:
-        for registration in event["registrations"]:
-            if registration["scopeURL"] == scope and not registration["isDeleted"]:
-                found["id"] = registration["registrationId"]
+    def on_versions(event: dict[str, Any]) -> None:
+        for version in event["versions"]:
+            if page_target in version.get("controlledClients", []) and version.get("status") == "activated":
+                found["id"] = version["registrationId"]
 
-    cdp.on("ServiceWorker.workerRegistrationUpdated", on_update)
+    cdp.on("ServiceWorker.workerVersionUpdated", on_versions)
     cdp.send("ServiceWorker.enable")
     deadline = time.monotonic() + 10
     while "id" not in found and time.monotonic() < deadline:
         page.wait_for_timeout(100)
-    assert "id" in found, "the service worker registration was not reported"
+    assert "id" in found, "no active service worker controlling the page was reported"
     return found["id"]
 
 
@@ -65,7 +69,7 @@ def test_a_push_shows_a_notification_that_opens_the_work_order(new_context: Any,
         "ServiceWorker.deliverPushMessage",
         {
             "origin": server.url,
-            "registrationId": _registration_id(cdp, page, f"{server.url}/"),
+            "registrationId": _registration_id(cdp, page),
             "data": json.dumps(PAYLOAD),
         },
     )
