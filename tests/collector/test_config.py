@@ -130,3 +130,17 @@ def test_the_simulator_config_is_valid() -> None:
     config = parse_config(text)
     assert [s.name for s in config.sources] == ["plant-opcua", "plant-modbus"]
     assert len(config.sources[1].tags) == 7
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/collector.md"])
+def test_the_example_configs_in_the_documentation_are_valid(document: str) -> None:
+    import re
+
+    from backend.settings import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / document).read_text(encoding="utf-8")
+    examples = re.findall(r"```toml\n(.*?)```", text, flags=re.DOTALL)
+    assert examples, f"{document} holds no TOML example"
+    for example in examples:
+        config = parse_config(example, document)
+        assert config.sources, f"an example in {document} declares no source"
