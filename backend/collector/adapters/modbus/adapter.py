@@ -86,8 +86,9 @@ class ModbusAdapter:
                     previous = None
                 delay = interval - (time.monotonic() - started)
                 await asyncio.sleep(delay if delay > 0 else 0)
-            else:
-                await asyncio.sleep(0)
+            # Back to back (interval 0) every read has already waited on the network: no extra turn.
+            elif not self.plan:
+                await asyncio.sleep(0.1)
 
     async def poll_once(self, conn: ModbusConnection, out: SampleOutput) -> None:
         """Run every planned read once and emit its tags."""
