@@ -1,5 +1,6 @@
-"""Where OEE gets counts and ideal cycle times: machine counters and the machine's default by
-default; production plugs in its count ledger and the routings of the orders that ran."""
+"""Where OEE gets counts and ideal cycle times: the machine's counters and default ideal cycle
+time, unless a registered provider answers (production supplies the routings of the orders
+that ran; a count provider may stand in for the counters)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from backend.domain.machines.models import MachineSettings
 
 # (session, machine id, start, end) -> (good, scrap) or None when the provider has no opinion.
 CountProvider = Callable[[AsyncSession, uuid.UUID, datetime, datetime], Awaitable[tuple[int, int] | None]]
@@ -93,16 +91,14 @@ def cut_runs(runs: Sequence[Run], end: datetime, default: float | None) -> Ideal
 
 
 async def ideal_cycles(
-    session: AsyncSession, asset_id: uuid.UUID, start: datetime, end: datetime
+    session: AsyncSession, asset_id: uuid.UUID, start: datetime, end: datetime, default: float | None
 ) -> IdealCycles:
+    """What ran on the machine over [start, end), over its default ideal cycle time."""
     runs: Sequence[Run] = []
     for provider in ideal_cycle_providers:
         runs = await provider(session, asset_id, start, end)
         if runs:
             break
-    default = await session.scalar(
-        select(MachineSettings.ideal_cycle_s).where(MachineSettings.asset_id == asset_id)
-    )
     return cut_runs(runs, end, default or None)
 
 

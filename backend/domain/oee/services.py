@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -96,6 +97,11 @@ class MachineData:
     micro_stop_s: float
     cycles: providers.IdealCycles
 
+    @cached_property
+    def count_stamps(self) -> list[datetime]:
+        """When each count happened, for slicing the counts by period (built once per range)."""
+        return [c[0] for c in self.counts]
+
 
 async def load_machine(
     session: AsyncSession, machine: Asset, ctx: Context, start: datetime, end: datetime
@@ -159,7 +165,7 @@ async def load_machine(
         )
     ]
     cfg = (await settings_for(session, [machine.id]))[machine.id]
-    cycles = await providers.ideal_cycles(session, machine.id, start, end)
+    cycles = await providers.ideal_cycles(session, machine.id, start, end, cfg.ideal_cycle_s)
     return MachineData(machine, ctx, changes, planned_down, reasons, counts, cfg.micro_stop_s, cycles)
 
 
@@ -188,7 +194,7 @@ async def _counts_and_ideal(
     ideal_time = 0.0
     sources: set[str] = set()
     missing = False
-    stamps = [c[0] for c in data.counts]
+    stamps = data.count_stamps
     for span in data.cycles.spans(start, stop):
         found = await providers.provided_counts(session, data.machine.id, span.start, span.end)
         if found is None:
